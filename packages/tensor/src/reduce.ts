@@ -1,0 +1,194 @@
+// Reductions over any set of axes, with keepdim: sum, mean, max/min (+arg), var, logsumexp, topk.
+// Every reduction moves the reduced axes last, so each output element reduces one contiguous row.
+import type { DType } from './dtype';
+import { TensorError, fmtShape } from './errors';
+import { NDArray } from './ndarray';
+import { normalizeAxes, normalizeAxis } from './shape';
+import { Storage } from './storage';
+
+/** Axes to reduce: one, several, or undefined for all. */
+export type Axes = number | readonly number[] | undefined;
+
+interface Rows {
+  /** contiguous data: `outer` rows of `len` elements */
+  src: NDArray;
+  outer: number;
+  len: number;
+  outShape: number[];
+}
+
+function toRows(op: string, a: NDArray, axes: Axes, keepdim: boolean): Rows {
+  const red = normalizeAxes(op, axes, a.ndim);
+  const redSet = new Set(red);
+  const keep = Array.from({ length: a.ndim }, (_, i) => i).filter((i) => !redSet.has(i));
+  const perm = [...keep, ...red];
+  const src = a.permute(perm).contiguous();
+  const len = red.reduce((p, i) => p * a.shape[i]!, 1);
+  const outer = keep.reduce((p, i) => p * a.shape[i]!, 1);
+  const outShape = keepdim ? a.shape.map((d, i) => (redSet.has(i) ? 1 : d)) : keep.map((i) => a.shape[i]!);
+  return { src, outer, len, outShape };
+}
+
+function alloc(dtype: DType, shape: readonly number[]): NDArray {
+  return new NDArray(Storage.alloc(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+}
+
+/** Sum over axes (accumulated in float64). */
+export function sum(a: NDArray, axes?: Axes, keepdim = false): NDArray {
+  const { src, outer, len, outShape } = toRows('sum', a, axes, keepdim);
+  const out = alloc(a.dtype, outShape);
+  const d = src.data, o = out.data, base = src.offset;
+  for (let r = 0; r < outer; r++) {
+    let acc = 0;
+    const start = base + r * len;
+    for (let i = 0; i < len; i++) acc += d[start + i]!;
+    o[r] = acc;
+  }
+  return out;
+}
+
+/** Mean over axes (float only). */
+export function mean(a: NDArray, axes?: Axes, keepdim = false): NDArray {
+  a.assertFloat('mean');
+  const { src, outer, len, outShape } = toRows('mean', a, axes, keepdim);
+  const out = alloc(a.dtype, outShape);
+  const d = src.data, o = out.data, base = src.offset;
+  for (let r = 0; r < outer; r++) {
+    let acc = 0;
+    const start = base + r * len;
+    for (let i = 0; i < len; i++) acc += d[start + i]!;
+    o[r] = acc / len;
+  }
+  return out;
+}
+
+/** Variance over axes: unbiased (divide by n-1, torch's default) or biased (divide by n). */
+export function variance(a: NDArray, axes?: Axes, keepdim = false, unbiased = true): NDArray {
+  a.assertFloat('var');
+  const { src, outer, len, outShape } = toRows('var', a, axes, keepdim);
+  const out = alloc(a.dtype, outShape);
+  const d = src.data, o = out.data, base = src.offset;
+  const denom = unbiased ? len - 1 : len;
+  for (let r = 0; r < outer; r++) {
+    const start = base + r * len;
+    let m = 0;
+    for (let i = 0; i < len; i++) m += d[start + i]!;
+    m /= len;
+    let ss = 0;
+    for (let i = 0; i < len; i++) {
+      const x = d[start + i]! - m;
+      ss += x * x;
+    }
+    o[r] = denom > 0 ? ss / denom : NaN;
+  }
+  return out;
+}
+
+function extremum(op: string, a: NDArray, axis: number | undefined, keepdim: boolean, wantMax: boolean): { values: NDArray; indices: NDArray } {
+  if (a.size === 0) throw new TensorError(op, `cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
+  const { src, outer, len, outShape } = toRows(op, a, axis === undefined ? undefined : [axis], keepdim);
+  const values = alloc(a.dtype, outShape);
+  const indices = alloc('int32', outShape);
+  const d = src.data, v = values.data, ix = indices.data, base = src.offset;
+  for (let r = 0; r < outer; r++) {
+    const start = base + r * len;
+    let best = d[start]!;
+    let bi = 0;
+    if (best === best) {
+      for (let i = 1; i < len; i++) {
+        const x = d[start + i]!;
+        if (x !== x) {
+          best = x;
+          bi = i;
+          break; // NaN propagates, as in PyTorch
+        }
+        if (wantMax ? x > best : x < best) {
+          best = x;
+          bi = i;
+        }
+      }
+    }
+    v[r] = best;
+    ix[r] = bi;
+  }
+  return { values, indices };
+}
+
+/** Max over one axis (or all) with the first index of the max; NaN propagates. */
+export function maxWithIndices(a: NDArray, axis?: number, keepdim = false): { values: NDArray; indices: NDArray } {
+  return extremum('max', a, axis, keepdim, true);
+}
+/** Min over one axis (or all) with the first index of the min. */
+export function minWithIndices(a: NDArray, axis?: number, keepdim = false): { values: NDArray; indices: NDArray } {
+  return extremum('min', a, axis, keepdim, false);
+}
+/** Max over one axis, or all. */
+export function max(a: NDArray, axis?: number, keepdim = false): NDArray {
+  return extremum('max', a, axis, keepdim, true).values;
+}
+/** Min over one axis, or all. */
+export function min(a: NDArray, axis?: number, keepdim = false): NDArray {
+  return extremum('min', a, axis, keepdim, false).values;
+}
+/** Index of the max over one axis (flat index when axis is undefined). */
+export function argmax(a: NDArray, axis?: number, keepdim = false): NDArray {
+  return extremum('argmax', a, axis, keepdim, true).indices;
+}
+/** Index of the min over one axis. */
+export function argmin(a: NDArray, axis?: number, keepdim = false): NDArray {
+  return extremum('argmin', a, axis, keepdim, false).indices;
+}
+
+/** log(sum(exp(a))) over axes, stable: m + log(sum(exp(a - m))) with m the row max. */
+export function logsumexp(a: NDArray, axes?: Axes, keepdim = false): NDArray {
+  a.assertFloat('logsumexp');
+  const { src, outer, len, outShape } = toRows('logsumexp', a, axes, keepdim);
+  const out = alloc(a.dtype, outShape);
+  const d = src.data, o = out.data, base = src.offset;
+  for (let r = 0; r < outer; r++) {
+    const start = base + r * len;
+    let m = -Infinity;
+    for (let i = 0; i < len; i++) if (d[start + i]! > m) m = d[start + i]!;
+    if (m === -Infinity || !Number.isFinite(m)) {
+      let s = 0;
+      for (let i = 0; i < len; i++) s += Math.exp(d[start + i]!);
+      o[r] = Math.log(s);
+      continue;
+    }
+    let s = 0;
+    for (let i = 0; i < len; i++) s += Math.exp(d[start + i]! - m);
+    o[r] = m + Math.log(s);
+  }
+  return out;
+}
+
+/** The k largest (or smallest) values along an axis, sorted, with their indices (torch.topk). */
+export function topk(a: NDArray, k: number, axis = -1, largest = true): { values: NDArray; indices: NDArray } {
+  const ax = normalizeAxis('topk', axis, a.ndim);
+  const n = a.ndim === 0 ? 1 : a.shape[ax]!;
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new TensorError('topk', `k=${k} is out of range for dim ${ax} of size ${n}`);
+  const { src, outer, len } = toRows('topk', a, a.ndim === 0 ? undefined : [ax], true);
+  const moved = a.ndim === 0 ? [] : [...a.shape.filter((_, i) => i !== ax), k];
+  const values = alloc(a.dtype, moved);
+  const indices = alloc('int32', moved);
+  const d = src.data, base = src.offset;
+  const order = new Array<number>(len);
+  for (let r = 0; r < outer; r++) {
+    const start = base + r * len;
+    for (let i = 0; i < len; i++) order[i] = i;
+    order.sort((x, y) => {
+      const dx = d[start + x]!, dy = d[start + y]!;
+      const c = largest ? dy - dx : dx - dy;
+      return c !== 0 && c === c ? c : x - y; // ties keep index order
+    });
+    for (let j = 0; j < k; j++) {
+      values.data[r * k + j] = d[start + order[j]!]!;
+      indices.data[r * k + j] = order[j]!;
+    }
+  }
+  if (a.ndim === 0) return { values, indices };
+  // move the k axis back to its place
+  const perm = Array.from({ length: a.ndim - 1 }, (_, i) => i);
+  perm.splice(ax, 0, a.ndim - 1);
+  return { values: values.permute(perm).contiguous(), indices: indices.permute(perm).contiguous() };
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// One run over every workspace package's tests (packages/*/test, apps/*/test).
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
