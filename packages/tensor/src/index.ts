@@ -11,3 +11,4 @@ export * from './reduce';
 export * from './indexing';
 export { Generator, defaultGenerator, manualSeed, rand, randn, randint, permutation, type GeneratorState } from './random';
 export { formatNDArray } from './print';
+export { matmul, gemm, type GemmOptions } from './matmul';
