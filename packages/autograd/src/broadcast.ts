@@ -1,0 +1,25 @@
+// The ONE place where a broadcast gradient is summed back to its input's shape (PyTorch's sum_to).
+import { NDArray, sameShape, sum } from '@adder/tensor';
+
+/** True when `from` broadcasts to `to` (NumPy rules: trailing dims equal or 1 in `from`). */
+export function isExpandableTo(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  const lead = to.length - from.length;
+  for (let i = 0; i < from.length; i++) {
+    const f = from[i]!;
+    if (f !== 1 && f !== to[i + lead]) return false;
+  }
+  return true;
+}
+
+/** Sums `grad` over the dims that broadcasting added or stretched, giving an array of `shape`. */
+export function sumToShape(grad: NDArray, shape: readonly number[]): NDArray {
+  if (sameShape(grad.shape, shape)) return grad;
+  const lead = grad.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < grad.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) axes.push(i);
+  }
+  const reduced = axes.length > 0 ? sum(grad, axes, true) : grad;
+  return reduced.reshape(shape);
+}

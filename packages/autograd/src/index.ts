@@ -1,0 +1,12 @@
+// @adder/autograd: the differentiable Tensor, the Function registry, the backward engine and gradcheck.
+// Higher-order gradients are not supported (backward computes on NDArrays and records no graph).
+export { Tensor, type BackwardOptions } from './tensor';
+export { tensor, fromNDArray, zeros, ones, full, randn, rand, type TensorOptions, type TensorDataOptions, type RandomOptions } from './creation';
+export { noGrad, noGradAsync, isGradEnabled } from './grad-mode';
+export { AutogradError } from './errors';
+export { defineFunction, listFunctions, getFunction, Node, type Context, type FunctionDef, type ApplyFn } from './function';
+export { sumToShape, isExpandableTo } from './broadcast';
+export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, relu, sigmoid, tanh, square, clamp, where, type Operand, type ClampOptions } from './ops/elementwise';
+export { sum, mean, variance, max, min, logsumexp, logSoftmax, type ReduceOptions, type VarOptions, type ExtremumOptions, type SoftmaxOptions } from './ops/reduce';
+export { reshape, view, permute, transpose, expand, slice, narrow, squeeze, unsqueeze, flatten, contiguous, cast, type ShapeOptions, type PermuteOptions, type SliceOptions, type SqueezeOptions, type UnsqueezeOptions, type CastOptions } from './ops/views';
+export { matmul } from './ops/matmul';

@@ -1,0 +1,276 @@
+// Differentiable element-wise Functions (broadcasting binaries, unaries, clamp, where).
+import * as K from '@adder/tensor';
+import type { NDArray } from '@adder/tensor';
+import { defineFunction } from '../function';
+import { Tensor } from '../tensor';
+
+/** A binary operand: a Tensor, or a plain number that becomes a constant of the other's dtype. */
+export type Operand = Tensor | number;
+
+function constantLike(x: number, like: Tensor): Tensor {
+  return new Tensor(K.full([], x, like.dtype));
+}
+
+/** Resolves (a, b) where either may be a number into two tensors. */
+function operands(a: Operand, b: Operand): [Tensor, Tensor] {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') throw new TypeError('binary op: expected at least one Tensor operand');
+    return [constantLike(a, b), b];
+  }
+  return [a, typeof b === 'number' ? constantLike(b, a) : b];
+}
+
+// Binary Functions return gradients of the broadcast shape; the engine sums them to each input's shape.
+const AddFn = defineFunction({
+  name: 'add',
+  forward: (_ctx, a: NDArray, b: NDArray) => K.add(a, b),
+  backward: (_ctx, g) => [g, g],
+});
+const SubFn = defineFunction({
+  name: 'sub',
+  forward: (_ctx, a: NDArray, b: NDArray) => K.sub(a, b),
+  backward: (ctx, g) => [g, ctx.needsInputGrad[1] ? K.neg(g) : null],
+});
+const MulFn = defineFunction({
+  name: 'mul',
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.saveForBackward(a, b);
+    return K.mul(a, b);
+  },
+  backward(ctx, g) {
+    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    return [ctx.needsInputGrad[0] ? K.mul(g, b) : null, ctx.needsInputGrad[1] ? K.mul(g, a) : null];
+  },
+});
+const DivFn = defineFunction({
+  name: 'div',
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.saveForBackward(a, b);
+    return K.div(a, b);
+  },
+  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+  backward(ctx, g) {
+    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    const ga = ctx.needsInputGrad[0] ? K.div(g, b) : null;
+    const gb = ctx.needsInputGrad[1] ? K.neg(K.div(K.mul(g, a), K.mul(b, b))) : null;
+    return [ga, gb];
+  },
+});
+const PowFn = defineFunction({
+  name: 'pow',
+  forward(ctx, a: NDArray, b: NDArray) {
+    const out = K.pow(a, b);
+    ctx.saveForBackward(a, b, out);
+    return out;
+  },
+  // d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a
+  backward(ctx, g) {
+    const [a, b, out] = ctx.savedTensors as [NDArray, NDArray, NDArray];
+    const ga = ctx.needsInputGrad[0] ? K.mul(g, K.mul(b, K.pow(a, K.sub(b, 1)))) : null;
+    const gb = ctx.needsInputGrad[1] ? K.mul(g, K.mul(out, K.log(a))) : null;
+    return [ga, gb];
+  },
+});
+
+/** Weight of `a` in maximum/minimum's gradient: 1 where a wins, 0.5 on ties (as PyTorch), 0 otherwise. */
+function winnerWeight(a: NDArray, b: NDArray, wins: NDArray): NDArray {
+  return K.add(wins.cast(a.dtype), K.mulScalar(K.eq(a, b).cast(a.dtype), 0.5));
+}
+const MaximumFn = defineFunction({
+  name: 'maximum',
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.saveForBackward(a, b);
+    return K.maximum(a, b);
+  },
+  backward(ctx, g) {
+    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    const wa = winnerWeight(a, b, K.gt(a, b));
+    return [ctx.needsInputGrad[0] ? K.mul(g, wa) : null, ctx.needsInputGrad[1] ? K.mul(g, K.sub(1, wa)) : null];
+  },
+});
+const MinimumFn = defineFunction({
+  name: 'minimum',
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.saveForBackward(a, b);
+    return K.minimum(a, b);
+  },
+  backward(ctx, g) {
+    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    const wa = winnerWeight(a, b, K.lt(a, b));
+    return [ctx.needsInputGrad[0] ? K.mul(g, wa) : null, ctx.needsInputGrad[1] ? K.mul(g, K.sub(1, wa)) : null];
+  },
+});
+
+const NegFn = defineFunction({ name: 'neg', forward: (_ctx, a: NDArray) => K.neg(a), backward: (_ctx, g) => [K.neg(g)] });
+const AbsFn = defineFunction({
+  name: 'abs',
+  forward(ctx, a: NDArray) {
+    ctx.saveForBackward(a);
+    return K.abs(a);
+  },
+  backward: (ctx, g) => [K.mul(g, K.sign(ctx.savedTensors[0]!))],
+});
+const ExpFn = defineFunction({
+  name: 'exp',
+  forward(ctx, a: NDArray) {
+    const out = K.exp(a);
+    ctx.saveForBackward(out);
+    return out;
+  },
+  backward: (ctx, g) => [K.mul(g, ctx.savedTensors[0]!)],
+});
+const LogFn = defineFunction({
+  name: 'log',
+  forward(ctx, a: NDArray) {
+    ctx.saveForBackward(a);
+    return K.log(a);
+  },
+  backward: (ctx, g) => [K.div(g, ctx.savedTensors[0]!)],
+});
+const SqrtFn = defineFunction({
+  name: 'sqrt',
+  forward(ctx, a: NDArray) {
+    const out = K.sqrt(a);
+    ctx.saveForBackward(out);
+    return out;
+  },
+  // d sqrt(a) = 1 / (2 sqrt(a))
+  backward: (ctx, g) => [K.div(g, K.mulScalar(ctx.savedTensors[0]!, 2))],
+});
+const ReluFn = defineFunction({
+  name: 'relu',
+  forward(ctx, a: NDArray) {
+    const out = K.relu(a);
+    ctx.saveForBackward(out);
+    return out;
+  },
+  backward: (ctx, g) => [K.where(K.gt(ctx.savedTensors[0]!, 0), g, 0)],
+});
+const SigmoidFn = defineFunction({
+  name: 'sigmoid',
+  forward(ctx, a: NDArray) {
+    const out = K.sigmoid(a);
+    ctx.saveForBackward(out);
+    return out;
+  },
+  // s' = s (1 - s)
+  backward(ctx, g) {
+    const s = ctx.savedTensors[0]!;
+    return [K.mul(g, K.mul(s, K.sub(1, s)))];
+  },
+});
+const TanhFn = defineFunction({
+  name: 'tanh',
+  forward(ctx, a: NDArray) {
+    const out = K.tanh(a);
+    ctx.saveForBackward(out);
+    return out;
+  },
+  // tanh' = 1 - tanh^2
+  backward(ctx, g) {
+    const t = ctx.savedTensors[0]!;
+    return [K.mul(g, K.sub(1, K.square(t)))];
+  },
+});
+const SquareFn = defineFunction({
+  name: 'square',
+  forward(ctx, a: NDArray) {
+    ctx.saveForBackward(a);
+    return K.square(a);
+  },
+  backward: (ctx, g) => [K.mul(g, K.mulScalar(ctx.savedTensors[0]!, 2))],
+});
+
+/** Options of clamp: the bounds (either may be infinite). */
+export interface ClampOptions {
+  min: number;
+  max: number;
+}
+const ClampFn = defineFunction<ClampOptions>({
+  name: 'clamp',
+  forward(ctx, a: NDArray) {
+    ctx.saveForBackward(a);
+    return K.clamp(a, ctx.options.min, ctx.options.max);
+  },
+  // the gradient passes where min <= a <= max (torch.clamp)
+  backward(ctx, g) {
+    const a = ctx.savedTensors[0]!;
+    const inside = K.mul(K.ge(a, ctx.options.min), K.le(a, ctx.options.max));
+    return [K.where(inside, g, 0)];
+  },
+});
+
+const WhereFn = defineFunction({
+  name: 'where',
+  forward(ctx, mask: NDArray, a: NDArray, b: NDArray) {
+    ctx.saveForBackward(mask);
+    return K.where(mask, a, b);
+  },
+  backward(ctx, g) {
+    const mask = ctx.savedTensors[0]!;
+    return [null, ctx.needsInputGrad[1] ? K.where(mask, g, 0) : null, ctx.needsInputGrad[2] ? K.where(mask, 0, g) : null];
+  },
+});
+
+/** a + b with broadcasting. */
+export function add(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return AddFn(x, y);
+}
+/** a - b with broadcasting. */
+export function sub(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return SubFn(x, y);
+}
+/** a * b with broadcasting. */
+export function mul(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return MulFn(x, y);
+}
+/** a / b with broadcasting. */
+export function div(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return DivFn(x, y);
+}
+/** a ** b with broadcasting (the gradient in b needs a > 0). */
+export function pow(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return PowFn(x, y);
+}
+/** Element-wise maximum; ties split the gradient equally. */
+export function maximum(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return MaximumFn(x, y);
+}
+/** Element-wise minimum; ties split the gradient equally. */
+export function minimum(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return MinimumFn(x, y);
+}
+/** -a. */
+export const neg = (a: Tensor): Tensor => NegFn(a);
+/** |a| (gradient sign(a), 0 at 0). */
+export const abs = (a: Tensor): Tensor => AbsFn(a);
+/** e^a. */
+export const exp = (a: Tensor): Tensor => ExpFn(a);
+/** Natural log. */
+export const log = (a: Tensor): Tensor => LogFn(a);
+/** Square root. */
+export const sqrt = (a: Tensor): Tensor => SqrtFn(a);
+/** max(a, 0) (gradient 0 at 0). */
+export const relu = (a: Tensor): Tensor => ReluFn(a);
+/** Logistic sigmoid. */
+export const sigmoid = (a: Tensor): Tensor => SigmoidFn(a);
+/** tanh. */
+export const tanh = (a: Tensor): Tensor => TanhFn(a);
+/** a * a. */
+export const square = (a: Tensor): Tensor => SquareFn(a);
+/** Clamps into [min, max]; the gradient flows where min <= a <= max. */
+export function clamp(a: Tensor, min = -Infinity, max = Infinity): Tensor {
+  return ClampFn(a, { min, max });
+}
+/** mask ? a : b with broadcasting; the mask (any dtype, non-zero = true) gets no gradient. */
+export function where(mask: Tensor | NDArray, a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return WhereFn(mask instanceof Tensor ? mask : new Tensor(mask), x, y);
+}

@@ -1,0 +1,38 @@
+// Differentiable matrix product with torch.matmul's rules (1-D operands, broadcast batch dims).
+import * as K from '@adder/tensor';
+import type { NDArray } from '@adder/tensor';
+import { defineFunction } from '../function';
+import type { Tensor } from '../tensor';
+import { squeeze, unsqueeze } from './views';
+
+const MatmulFn = defineFunction({
+  name: 'matmul',
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.saveForBackward(a, b);
+    return K.matmul(a, b);
+  },
+  // dA = G B^T, dB = A^T G; broadcast batch dims are summed back by the engine.
+  backward(ctx, g) {
+    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    const ga = ctx.needsInputGrad[0] ? K.matmul(g, b.transpose(-2, -1)) : null;
+    let gb: NDArray | null = null;
+    if (ctx.needsInputGrad[1]) {
+      if (b.ndim === 2 && a.ndim > 2) {
+        // (B, M, K) x (K, N): fold the batch into rows, one (K, B*M) x (B*M, N) product.
+        const k = a.shape[a.ndim - 1]!;
+        gb = K.matmul(a.reshape([-1, k]).transpose(), g.reshape([-1, g.shape[g.ndim - 1]!]));
+      } else gb = K.matmul(a.transpose(-2, -1), g);
+    }
+    return [ga, gb];
+  },
+});
+
+/** Matrix product as torch.matmul: 1-D operands are promoted and the added dim removed; batch dims broadcast. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const aVec = a.ndim === 1;
+  const bVec = b.ndim === 1;
+  let out = MatmulFn(aVec ? unsqueeze(a, 0) : a, bVec ? unsqueeze(b, -1) : b);
+  if (bVec) out = squeeze(out, -1);
+  if (aVec) out = squeeze(out, -2);
+  return out;
+}

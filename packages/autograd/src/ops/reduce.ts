@@ -1,0 +1,154 @@
+// Differentiable reductions: sum, mean, var, max/min (over one axis), logsumexp, and logSoftmax.
+import * as K from '@adder/tensor';
+import type { Axes, NDArray } from '@adder/tensor';
+import { defineFunction } from '../function';
+import type { Tensor } from '../tensor';
+
+/** Options of the multi-axis reductions. */
+export interface ReduceOptions {
+  axes: Axes;
+  keepdim: boolean;
+}
+
+/** The input shape with reduced axes set to 1: the shape the output has with keepdim. */
+function keptShape(shape: readonly number[], axes: Axes): number[] {
+  const red = new Set(K.normalizeAxes('reduce', axes, shape.length));
+  return shape.map((d, i) => (red.has(i) ? 1 : d));
+}
+
+/** Broadcasts an output gradient back over the reduced axes (a stride-0 view). */
+function expandBack(g: NDArray, inShape: readonly number[], axes: Axes): NDArray {
+  return g.reshape(keptShape(inShape, axes)).expand(inShape);
+}
+
+const SumFn = defineFunction<ReduceOptions>({
+  name: 'sum',
+  forward(ctx, a: NDArray) {
+    ctx.saved.shape = a.shape;
+    return K.sum(a, ctx.options.axes, ctx.options.keepdim);
+  },
+  backward: (ctx, g) => [expandBack(g, ctx.saved.shape as number[], ctx.options.axes)],
+});
+const MeanFn = defineFunction<ReduceOptions>({
+  name: 'mean',
+  forward(ctx, a: NDArray) {
+    ctx.saved.shape = a.shape;
+    return K.mean(a, ctx.options.axes, ctx.options.keepdim);
+  },
+  backward(ctx, g) {
+    const shape = ctx.saved.shape as number[];
+    const kept = keptShape(shape, ctx.options.axes);
+    const n = K.numelOf(shape) / K.numelOf(kept);
+    return [expandBack(K.mulScalar(g, 1 / n), shape, ctx.options.axes)];
+  },
+});
+
+/** Options of var: axes, keepdim, and Bessel's correction. */
+export interface VarOptions extends ReduceOptions {
+  unbiased: boolean;
+}
+const VarFn = defineFunction<VarOptions>({
+  name: 'var',
+  forward(ctx, a: NDArray) {
+    ctx.saveForBackward(a);
+    return K.variance(a, ctx.options.axes, ctx.options.keepdim, ctx.options.unbiased);
+  },
+  // d var / d x_i = 2 (x_i - mean) / (n - unbiased)
+  backward(ctx, g) {
+    const a = ctx.savedTensors[0]!;
+    const { axes, unbiased } = ctx.options;
+    const kept = keptShape(a.shape, axes);
+    const n = a.size / K.numelOf(kept);
+    const centered = K.sub(a, K.mean(a, axes, true));
+    return [K.mul(K.mulScalar(centered, 2 / (unbiased ? n - 1 : n)), expandBack(g, a.shape, axes))];
+  },
+});
+
+/** Options of max/min: one axis (undefined = all) and keepdim. */
+export interface ExtremumOptions {
+  axis: number | undefined;
+  keepdim: boolean;
+}
+
+/** Routes the gradient to the arg-extremum index (the first one, as maxWithIndices picks). */
+function extremumBackward(g: NDArray, shape: readonly number[], axis: number | undefined, indices: NDArray): NDArray {
+  if (axis === undefined) {
+    const out = K.zeros(shape, g.dtype);
+    out.data[indices.item()] = g.item();
+    return out;
+  }
+  const ax = K.normalizeAxis('max', axis, shape.length);
+  const keptIdx = indices.reshape(shape.map((d, i) => (i === ax ? 1 : d)));
+  const keptG = g.reshape(keptIdx.shape);
+  return K.scatterAdd(shape, ax, keptIdx, keptG);
+}
+const MaxFn = defineFunction<ExtremumOptions>({
+  name: 'max',
+  forward(ctx, a: NDArray) {
+    const { values, indices } = K.maxWithIndices(a, ctx.options.axis, ctx.options.keepdim);
+    ctx.saved.shape = a.shape;
+    ctx.saveForBackward(indices);
+    return values;
+  },
+  backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!)],
+});
+const MinFn = defineFunction<ExtremumOptions>({
+  name: 'min',
+  forward(ctx, a: NDArray) {
+    const { values, indices } = K.minWithIndices(a, ctx.options.axis, ctx.options.keepdim);
+    ctx.saved.shape = a.shape;
+    ctx.saveForBackward(indices);
+    return values;
+  },
+  backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!)],
+});
+
+const LogsumexpFn = defineFunction<ReduceOptions>({
+  name: 'logsumexp',
+  forward(ctx, a: NDArray) {
+    const out = K.logsumexp(a, ctx.options.axes, ctx.options.keepdim);
+    ctx.saveForBackward(a, out);
+    return out;
+  },
+  // d lse / d x_i = exp(x_i - lse) = softmax(x)_i
+  backward(ctx, g) {
+    const [a, out] = ctx.savedTensors as [NDArray, NDArray];
+    const { axes } = ctx.options;
+    const softmax = K.exp(K.sub(a, expandBack(out, a.shape, axes)));
+    return [K.mul(softmax, expandBack(g, a.shape, axes))];
+  },
+});
+
+/** Options of logSoftmax: the class axis. */
+export interface SoftmaxOptions {
+  axis: number;
+}
+const LogSoftmaxFn = defineFunction<SoftmaxOptions>({
+  name: 'logSoftmax',
+  // x - logsumexp(x): stable for large logits because the kernel subtracts the row max
+  forward(ctx, a: NDArray) {
+    const out = K.sub(a, K.logsumexp(a, ctx.options.axis, true));
+    ctx.saveForBackward(out);
+    return out;
+  },
+  // d/dx = g - softmax * sum(g)
+  backward(ctx, g) {
+    const out = ctx.savedTensors[0]!;
+    return [K.sub(g, K.mul(K.exp(out), K.sum(g, ctx.options.axis, true)))];
+  },
+});
+
+/** Sum over axes (all when undefined). */
+export const sum = (a: Tensor, axes?: Axes, keepdim = false): Tensor => SumFn(a, { axes, keepdim });
+/** Mean over axes. */
+export const mean = (a: Tensor, axes?: Axes, keepdim = false): Tensor => MeanFn(a, { axes, keepdim });
+/** Variance over axes, unbiased (n-1) by default as torch.var. */
+export const variance = (a: Tensor, axes?: Axes, keepdim = false, unbiased = true): Tensor => VarFn(a, { axes, keepdim, unbiased });
+/** Max over one axis (or all); the gradient goes to the first maximal element. */
+export const max = (a: Tensor, axis?: number, keepdim = false): Tensor => MaxFn(a, { axis, keepdim });
+/** Min over one axis (or all); the gradient goes to the first minimal element. */
+export const min = (a: Tensor, axis?: number, keepdim = false): Tensor => MinFn(a, { axis, keepdim });
+/** log(sum(exp(a))) over axes, stable for large values. */
+export const logsumexp = (a: Tensor, axes?: Axes, keepdim = false): Tensor => LogsumexpFn(a, { axes, keepdim });
+/** log(softmax(a)) along an axis, stable for large logits. */
+export const logSoftmax = (a: Tensor, axis = -1): Tensor => LogSoftmaxFn(a, { axis });
