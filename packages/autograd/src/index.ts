@@ -10,3 +10,4 @@ export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, re
 export { sum, mean, variance, max, min, logsumexp, logSoftmax, type ReduceOptions, type VarOptions, type ExtremumOptions, type SoftmaxOptions } from './ops/reduce';
 export { reshape, view, permute, transpose, expand, slice, narrow, squeeze, unsqueeze, flatten, contiguous, cast, type ShapeOptions, type PermuteOptions, type SliceOptions, type SqueezeOptions, type UnsqueezeOptions, type CastOptions } from './ops/views';
 export { matmul } from './ops/matmul';
+export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck';
