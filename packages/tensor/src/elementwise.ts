@@ -91,19 +91,37 @@ function outputFor(op: string, shape: readonly number[], dtype: DType, out?: NDA
   return out;
 }
 
-/** A plain number operand becomes a 0-d array of the other operand's dtype. */
-function asArray(x: NDArray | number, like: NDArray): NDArray {
+/** A plain number operand becomes a 0-d array of the other operand's dtype (a fraction into an int dtype throws). */
+function asArray(op: string, x: NDArray | number, like: NDArray): NDArray {
   if (typeof x !== 'number') return x;
+  checkScalarFits(op, x, like.dtype);
   const s = Storage.alloc(like.dtype, 1);
   s.data[0] = x;
   return new NDArray(s, []);
 }
 
+/**
+ * An operand that is safe to read while writing `out`: the operand itself unless it shares out's buffer
+ * with a different layout (then element i of out may overwrite an element still to be read), else a copy.
+ */
+function unaliased(x: NDArray, out: NDArray | undefined): NDArray {
+  if (out === undefined || x.storage !== out.storage) return x;
+  if (x.offset === out.offset && x.isContiguous && sameShape(x.shape, out.shape)) return x;
+  return x.clone();
+}
+
+/** Throws when a number would be changed silently by storing it in `dtype` (a fraction or NaN into an int dtype). */
+function checkScalarFits(op: string, x: number, dtype: DType): void {
+  if (!isFloat(dtype) && !Number.isInteger(x)) {
+    throw new TensorError(op, `scalar ${x} is not an integer but the tensor is ${dtype}; cast the tensor to a float dtype explicitly`);
+  }
+}
+
 /** Applies a binary op with broadcasting; `out` (contiguous, right shape) avoids an allocation. */
 export function binary(op: BinaryOp, aIn: NDArray | number, bIn: NDArray | number, out?: NDArray): NDArray {
   if (typeof aIn === 'number' && typeof bIn === 'number') throw new TensorError(op, 'expected at least one tensor operand');
-  const a = asArray(aIn, bIn as NDArray);
-  const b = asArray(bIn, a);
+  const a = unaliased(asArray(op, aIn, bIn as NDArray), out);
+  const b = unaliased(asArray(op, bIn, a), out);
   if (a.dtype !== b.dtype) throw new TensorError(op, `dtype mismatch: ${a.dtype} and ${b.dtype}; cast one explicitly`);
   if (FLOAT_ONLY_BINARY.has(op) && !isFloat(a.dtype)) throw new TensorError(op, `expected float tensors, got ${a.dtype}`);
   const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShapes(op, a.shape, b.shape);
@@ -124,7 +142,8 @@ export function binary(op: BinaryOp, aIn: NDArray | number, bIn: NDArray | numbe
 }
 
 /** Applies a unary op; p and q are its parameters (clamp's min and max, a scalar factor). */
-export function unary(op: UnaryOp, a: NDArray, out?: NDArray, p = 0, q = 0): NDArray {
+export function unary(op: UnaryOp, aIn: NDArray, out?: NDArray, p = 0, q = 0): NDArray {
+  const a = unaliased(aIn, out);
   if (FLOAT_ONLY_UNARY.has(op) && !isFloat(a.dtype)) throw new TensorError(op, `expected a float tensor, got ${a.dtype}`);
   const res = outputFor(op, a.shape, a.dtype, out);
   if (res.size === 0) return res;
@@ -148,17 +167,17 @@ export const maximum = (a: NDArray | number, b: NDArray | number, out?: NDArray)
 /** Element-wise minimum (NaN propagates). */
 export const minimum = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('minimum', a, b, out);
 /** a == b as a uint8 0/1 mask. */
-export const eq = (a: NDArray | number, b: NDArray | number): NDArray => binary('eq', a, b);
+export const eq = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('eq', a, b, out);
 /** a != b mask. */
-export const ne = (a: NDArray | number, b: NDArray | number): NDArray => binary('ne', a, b);
+export const ne = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('ne', a, b, out);
 /** a < b mask. */
-export const lt = (a: NDArray | number, b: NDArray | number): NDArray => binary('lt', a, b);
+export const lt = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('lt', a, b, out);
 /** a <= b mask. */
-export const le = (a: NDArray | number, b: NDArray | number): NDArray => binary('le', a, b);
+export const le = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('le', a, b, out);
 /** a > b mask. */
-export const gt = (a: NDArray | number, b: NDArray | number): NDArray => binary('gt', a, b);
+export const gt = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('gt', a, b, out);
 /** a >= b mask. */
-export const ge = (a: NDArray | number, b: NDArray | number): NDArray => binary('ge', a, b);
+export const ge = (a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray => binary('ge', a, b, out);
 
 /** -a. */
 export const neg = (a: NDArray, out?: NDArray): NDArray => unary('neg', a, out);
@@ -187,37 +206,51 @@ export function clamp(a: NDArray, min = -Infinity, max = Infinity, out?: NDArray
   if (min > max) throw new TensorError('clamp', `min ${min} is greater than max ${max}`);
   return unary('clamp', a, out, min, max);
 }
-/** a * s for a number s. */
-export const mulScalar = (a: NDArray, s: number, out?: NDArray): NDArray => unary('mulScalar', a, out, s);
-/** a + s for a number s. */
-export const addScalar = (a: NDArray, s: number, out?: NDArray): NDArray => unary('addScalar', a, out, s);
+/** a * s for a number s (an int tensor needs an integer s). */
+export function mulScalar(a: NDArray, s: number, out?: NDArray): NDArray {
+  checkScalarFits('mulScalar', s, a.dtype);
+  return unary('mulScalar', a, out, s);
+}
+/** a + s for a number s (an int tensor needs an integer s). */
+export function addScalar(a: NDArray, s: number, out?: NDArray): NDArray {
+  checkScalarFits('addScalar', s, a.dtype);
+  return unary('addScalar', a, out, s);
+}
 /** a ** s for a number s. */
 export const powScalar = (a: NDArray, s: number, out?: NDArray): NDArray => unary('powScalar', a, out, s);
 
-/** mask ? a : b, broadcasting all three. The mask is any dtype (non-zero = true). */
-export function where(mask: NDArray, a: NDArray | number, b: NDArray | number): NDArray {
+/** mask ? a : b, broadcasting all three. The mask is any dtype (non-zero = true); `out` avoids an allocation. */
+export function where(mask: NDArray, a: NDArray | number, b: NDArray | number, out?: NDArray): NDArray {
   const like = typeof a === 'number' ? (typeof b === 'number' ? null : b) : a;
   if (like === null) throw new TensorError('where', 'expected at least one tensor among a and b');
-  const A = asArray(a, like);
-  const B = asArray(b, like);
-  if (A.dtype !== B.dtype) throw new TensorError('where', `dtype mismatch: ${A.dtype} and ${B.dtype}`);
+  const A = unaliased(asArray('where', a, like), out);
+  const B = unaliased(asArray('where', b, like), out);
+  mask = unaliased(mask, out);
+  if (A.dtype !== B.dtype) throw new TensorError('where', `dtype mismatch: ${A.dtype} and ${B.dtype}; cast one explicitly`);
   const shape = broadcastShapes('where', broadcastShapes('where', mask.shape, A.shape), B.shape);
-  const res = new NDArray(Storage.alloc(A.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  const res = outputFor('where', shape, A.dtype, out);
+  const n = res.size;
+  if (n === 0) return res;
   const m = mask.expand(shape);
   const ea = A.expand(shape);
   const eb = B.expand(shape);
   const im = stridedOffsets(shape, m.strides, m.offset);
   const ia = stridedOffsets(shape, ea.strides, ea.offset);
   const ib = stridedOffsets(shape, eb.strides, eb.offset);
-  const md = mask.data, ad = A.data, bd = B.data, od = res.data;
-  for (let i = 0; i < res.size; i++) od[i] = md[im[i]!] !== 0 ? ad[ia[i]!]! : bd[ib[i]!]!;
+  const md = mask.data, ad = A.data, bd = B.data, od = res.data, oo = res.offset;
+  for (let i = 0; i < n; i++) od[oo + i] = md[im[i]!] !== 0 ? ad[ia[i]!]! : bd[ib[i]!]!;
   return res;
 }
 
 /** Copies src (broadcast to dst's shape) into dst in place, bumping dst's version. */
 export function assign(dst: NDArray, src: NDArray | number): void {
-  const s = typeof src === 'number' ? asArray(src, dst) : src;
-  if (s.dtype !== dst.dtype) throw new TensorError('assign', `dtype mismatch: ${dst.dtype} and ${s.dtype}`);
+  // a source sharing dst's buffer is copied first, so no element is overwritten before it is read
+  const s = typeof src === 'number' ? asArray('assign', src, dst) : src.storage === dst.storage ? src.clone() : src;
+  if (s.dtype !== dst.dtype) throw new TensorError('assign', `dtype mismatch: ${dst.dtype} and ${s.dtype}; cast explicitly`);
+  const target = broadcastShapes('assign', dst.shape, s.shape);
+  if (!sameShape(target, dst.shape)) {
+    throw new TensorError('assign', `src of shape ${fmtShape(s.shape)} does not broadcast to dst shape ${fmtShape(dst.shape)}`);
+  }
   const es = s.expand(dst.shape);
   const id = stridedOffsets(dst.shape, dst.strides, dst.offset);
   const is = stridedOffsets(dst.shape, es.strides, es.offset);
