@@ -1,0 +1,116 @@
+// The fused adder input gradient: dX_col[k, p] = sum_co clamp(W[co, k] - X_col[k, p], -1, 1) * G[co, p] (HardTanh),
+// computed per 4-position tile and scattered straight into a padded gradient image (col2im on the fly).
+import { NDArray, Storage, TensorError, allocate, fmtShape, type TypedArray } from '@adder/tensor';
+import { adderGeometry, floatContiguous, type AdderGeometry } from './geometry';
+import { padImages, paddedSize, tapOffsets } from './padInput';
+
+const POS_BLOCK = 4;
+
+/** W (Cout x K) transposed to (K x Cout), so the inner loop over output channels reads consecutive weights. */
+function transposeWeight(w: TypedArray, cout: number, kSize: number, out: TypedArray): void {
+  for (let co = 0; co < cout; co++) {
+    for (let k = 0; k < kSize; k++) out[k * cout + co] = w[co * kSize + k]!;
+  }
+}
+
+/**
+ * One tile of `cols` (1..4) positions: for every tap k, dxp[base + offs[k] + c*s] += sum_co clamp(wt[k, co] - x_c, -1, 1) * gp[co, c],
+ * where gp holds the tile's output gradients as gp[co * 4 + c].
+ */
+function backwardInputTile(
+  wt: TypedArray, xp: TypedArray, dxp: TypedArray, xBase: number, dxBase: number, offs: Int32Array,
+  kSize: number, cout: number, s: number, gp: TypedArray, cols: number,
+): void {
+  const s2 = 2 * s, s3 = 3 * s;
+  for (let k = 0; k < kSize; k++) {
+    const o = xBase + offs[k]!;
+    const x0 = xp[o]!, x1 = cols > 1 ? xp[o + s]! : 0, x2 = cols > 2 ? xp[o + s2]! : 0, x3 = cols > 3 ? xp[o + s3]! : 0;
+    // clamp(w - x, -1, 1) = (|w - x + 1| - |w - x - 1|) / 2, branch-free: lo = x - 1, hi = x + 1.
+    const lo0 = x0 - 1, hi0 = x0 + 1, lo1 = x1 - 1, hi1 = x1 + 1, lo2 = x2 - 1, hi2 = x2 + 1, lo3 = x3 - 1, hi3 = x3 + 1;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    let wi = k * cout;
+    for (let gi = 0; gi < cout * 4; gi += 4, wi++) {
+      const wv = wt[wi]!;
+      a0 += (Math.abs(wv - lo0) - Math.abs(wv - hi0)) * gp[gi]!;
+      a1 += (Math.abs(wv - lo1) - Math.abs(wv - hi1)) * gp[gi + 1]!;
+      a2 += (Math.abs(wv - lo2) - Math.abs(wv - hi2)) * gp[gi + 2]!;
+      a3 += (Math.abs(wv - lo3) - Math.abs(wv - hi3)) * gp[gi + 3]!;
+    }
+    a0 *= 0.5; a1 *= 0.5; a2 *= 0.5; a3 *= 0.5;
+    const od = dxBase + offs[k]!;
+    dxp[od] += a0;
+    if (cols > 1) dxp[od + s] += a1;
+    if (cols > 2) dxp[od + s2] += a2;
+    if (cols > 3) dxp[od + s3] += a3;
+  }
+}
+
+/** Accumulates image n's input gradient into dxp (one padded image, zeroed by the caller). */
+function backwardInputImage(
+  wt: TypedArray, xp: TypedArray, offs: Int32Array, g: TypedArray, gp: TypedArray, dxp: TypedArray, n: number, geo: AdderGeometry,
+): void {
+  const { cin, cout, ho, wo, kSize, pSize, stride } = geo;
+  const { hp, wp } = paddedSize(geo);
+  const imageIn = n * cin * hp * wp;
+  const gImage = n * cout * pSize;
+  for (let oh = 0; oh < ho; oh++) {
+    for (let ow = 0; ow < wo; ow += POS_BLOCK) {
+      const cols = Math.min(POS_BLOCK, wo - ow);
+      const p = oh * wo + ow;
+      for (let co = 0; co < cout; co++) {
+        const src = gImage + co * pSize + p;
+        for (let c = 0; c < POS_BLOCK; c++) gp[co * 4 + c] = c < cols ? g[src + c]! : 0;
+      }
+      const corner = oh * stride * wp + ow * stride;
+      backwardInputTile(wt, xp, dxp, imageIn + corner, corner, offs, kSize, cout, stride, gp, cols);
+    }
+  }
+}
+
+/** Copies the interior of a padded gradient image into image n of dx (the padded positions are dropped). */
+function cropImage(dxp: TypedArray, dx: TypedArray, n: number, geo: AdderGeometry): void {
+  const { cin, h, w, padding } = geo;
+  const { hp, wp } = paddedSize(geo);
+  for (let ci = 0; ci < cin; ci++) {
+    let src = (ci * hp + padding) * wp + padding;
+    let dst = (n * cin + ci) * h * w;
+    for (let r = 0; r < h; r++, src += wp, dst += w) {
+      for (let c = 0; c < w; c++) dx[dst + c] = dxp[src + c]!;
+    }
+  }
+}
+
+/**
+ * adder2d input gradient (the reference's `grad_X_col`, folded): gradX[n, ci, y, x] = sum over the windows that
+ * cover the pixel of sum_co clamp(W - X, -1, 1) * G. This is the HardTanh surrogate, not the true sign(W - X).
+ */
+export function adderBackwardInput(x: NDArray, weight: NDArray, gradOut: NDArray, stride = 1, padding = 0): NDArray {
+  const op = 'adderBackwardInput';
+  const geo = adderGeometry(op, x.shape, weight.shape, stride, padding);
+  const expected = [geo.n, geo.cout, geo.ho, geo.wo];
+  if (gradOut.shape.length !== 4 || gradOut.shape.some((d, i) => d !== expected[i])) {
+    throw new TensorError(op, `expected gradOut of shape ${fmtShape(expected)}, got ${fmtShape(gradOut.shape)}`);
+  }
+  const xc = floatContiguous(op, 'x', x);
+  const wc = floatContiguous(op, 'weight', weight);
+  const gc = floatContiguous(op, 'gradOut', gradOut);
+  if (xc.dtype !== wc.dtype || gc.dtype !== xc.dtype) {
+    throw new TensorError(op, `x, weight and gradOut must share a dtype, got ${xc.dtype}, ${wc.dtype}, ${gc.dtype}`);
+  }
+  const dtype = xc.dtype as 'float32' | 'float64';
+  const wt = allocate(dtype, geo.cout * geo.kSize);
+  transposeWeight(wc.data, geo.cout, geo.kSize, wt);
+  const xp = padImages(xc.data, geo, dtype);
+  const offs = tapOffsets(geo);
+  const { hp, wp } = paddedSize(geo);
+  // The padded image gradient is accumulated in float64 whatever the dtype: many windows add into one pixel.
+  const dxp = allocate('float64', geo.cin * hp * wp);
+  const gp = allocate('float64', geo.cout * POS_BLOCK);
+  const out = Storage.alloc(dtype, xc.size);
+  for (let n = 0; n < geo.n; n++) {
+    dxp.fill(0);
+    backwardInputImage(wt, xp, offs, gc.data, gp, dxp, n, geo);
+    cropImage(dxp, out.data, n, geo);
+  }
+  return new NDArray(out, xc.shape);
+}

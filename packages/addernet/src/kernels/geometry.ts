@@ -1,0 +1,48 @@
+// The shapes of one adder2d call: input, weight, output and the im2col sizes K and P.
+import { TensorError, fmtShape, type NDArray } from '@adder/tensor';
+
+/** Everything an adder kernel needs to know about the sizes of one call. */
+export interface AdderGeometry {
+  n: number;
+  cin: number;
+  h: number;
+  w: number;
+  cout: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  padding: number;
+  ho: number;
+  wo: number;
+  /** Rows of the im2col matrix: Cin * kh * kw. */
+  kSize: number;
+  /** Output positions per image: Ho * Wo. */
+  pSize: number;
+}
+
+/** Checks x (N,Cin,H,W) and weight (Cout,Cin,kh,kw) and derives the output size, as conv2d does. */
+export function adderGeometry(op: string, xShape: readonly number[], wShape: readonly number[], stride: number, padding: number): AdderGeometry {
+  if (xShape.length !== 4) throw new TensorError(op, `expected x of shape (N, Cin, H, W), got ${fmtShape(xShape)}`);
+  if (wShape.length !== 4) throw new TensorError(op, `expected weight of shape (Cout, Cin, kh, kw), got ${fmtShape(wShape)}`);
+  if (!Number.isInteger(stride) || stride < 1) throw new TensorError(op, `expected a positive integer stride, got ${stride}`);
+  if (!Number.isInteger(padding) || padding < 0) throw new TensorError(op, `expected a non-negative integer padding, got ${padding}`);
+  const [n, cin, h, w] = xShape as [number, number, number, number];
+  const [cout, wcin, kh, kw] = wShape as [number, number, number, number];
+  if (wcin !== cin) {
+    throw new TensorError(op, `weight ${fmtShape(wShape)} expects ${wcin} input channels, x ${fmtShape(xShape)} has ${cin}`);
+  }
+  const ho = Math.floor((h + 2 * padding - kh) / stride) + 1;
+  const wo = Math.floor((w + 2 * padding - kw) / stride) + 1;
+  if (ho < 1 || wo < 1) {
+    throw new TensorError(op, `kernel ${kh}x${kw} with padding ${padding} does not fit input ${h}x${w}`);
+  }
+  return { n, cin, h, w, cout, kh, kw, stride, padding, ho, wo, kSize: cin * kh * kw, pSize: ho * wo };
+}
+
+/** Throws unless a is a float array; returns its contiguous version. */
+export function floatContiguous(op: string, name: string, a: NDArray): NDArray {
+  if (a.dtype !== 'float32' && a.dtype !== 'float64') {
+    throw new TensorError(op, `expected ${name} of dtype float32 or float64, got ${a.dtype}`);
+  }
+  return a.contiguous();
+}
