@@ -33,10 +33,10 @@ function alloc(dtype: DType, shape: readonly number[]): NDArray {
   return new NDArray(Storage.alloc(dtype, shape.reduce((p, d) => p * d, 1)), shape);
 }
 
-/** Sum over axes (accumulated in float64). */
+/** Sum over axes (accumulated in float64). A uint8 sum (e.g. of a comparison mask) is int32, so counts do not wrap at 256. */
 export function sum(a: NDArray, axes?: Axes, keepdim = false): NDArray {
   const { src, outer, len, outShape } = toRows('sum', a, axes, keepdim);
-  const out = alloc(a.dtype, outShape);
+  const out = alloc(a.dtype === 'uint8' ? 'int32' : a.dtype, outShape);
   const d = src.data, o = out.data, base = src.offset;
   for (let r = 0; r < outer; r++) {
     let acc = 0;
@@ -84,9 +84,9 @@ export function variance(a: NDArray, axes?: Axes, keepdim = false, unbiased = tr
   return out;
 }
 
-function extremum(op: string, a: NDArray, axis: number | undefined, keepdim: boolean, wantMax: boolean): { values: NDArray; indices: NDArray } {
-  if (a.size === 0) throw new TensorError(op, `cannot reduce an empty tensor of shape ${fmtShape(a.shape)}`);
-  const { src, outer, len, outShape } = toRows(op, a, axis === undefined ? undefined : [axis], keepdim);
+function extremum(op: string, a: NDArray, axes: Axes, keepdim: boolean, wantMax: boolean): { values: NDArray; indices: NDArray } {
+  const { src, outer, len, outShape } = toRows(op, a, axes, keepdim);
+  if (len === 0) throw new TensorError(op, `cannot reduce over an empty dimension of a tensor of shape ${fmtShape(a.shape)}`);
   const values = alloc(a.dtype, outShape);
   const indices = alloc('int32', outShape);
   const d = src.data, v = values.data, ix = indices.data, base = src.offset;
@@ -122,13 +122,13 @@ export function maxWithIndices(a: NDArray, axis?: number, keepdim = false): { va
 export function minWithIndices(a: NDArray, axis?: number, keepdim = false): { values: NDArray; indices: NDArray } {
   return extremum('min', a, axis, keepdim, false);
 }
-/** Max over one axis, or all. */
-export function max(a: NDArray, axis?: number, keepdim = false): NDArray {
-  return extremum('max', a, axis, keepdim, true).values;
+/** Max over any set of axes (one, several, or all when undefined; torch.amax). NaN propagates. */
+export function max(a: NDArray, axes?: Axes, keepdim = false): NDArray {
+  return extremum('max', a, axes, keepdim, true).values;
 }
-/** Min over one axis, or all. */
-export function min(a: NDArray, axis?: number, keepdim = false): NDArray {
-  return extremum('min', a, axis, keepdim, false).values;
+/** Min over any set of axes (torch.amin). NaN propagates. */
+export function min(a: NDArray, axes?: Axes, keepdim = false): NDArray {
+  return extremum('min', a, axes, keepdim, false).values;
 }
 /** Index of the max over one axis (flat index when axis is undefined). */
 export function argmax(a: NDArray, axis?: number, keepdim = false): NDArray {
@@ -162,6 +162,13 @@ export function logsumexp(a: NDArray, axes?: Axes, keepdim = false): NDArray {
   return out;
 }
 
+/** Ascending order with NaN above +Infinity, as torch.sort and torch.topk treat NaN. */
+function compareNaNLast(u: number, v: number): number {
+  if (u !== u) return v !== v ? 0 : 1;
+  if (v !== v) return -1;
+  return u < v ? -1 : u > v ? 1 : 0;
+}
+
 /** The k largest (or smallest) values along an axis, sorted, with their indices (torch.topk). */
 export function topk(a: NDArray, k: number, axis = -1, largest = true): { values: NDArray; indices: NDArray } {
   const ax = normalizeAxis('topk', axis, a.ndim);
@@ -178,8 +185,8 @@ export function topk(a: NDArray, k: number, axis = -1, largest = true): { values
     for (let i = 0; i < len; i++) order[i] = i;
     order.sort((x, y) => {
       const dx = d[start + x]!, dy = d[start + y]!;
-      const c = largest ? dy - dx : dx - dy;
-      return c !== 0 && c === c ? c : x - y; // ties keep index order
+      const c = largest ? compareNaNLast(dy, dx) : compareNaNLast(dx, dy);
+      return c !== 0 ? c : x - y; // ties keep index order
     });
     for (let j = 0; j < k; j++) {
       values.data[r * k + j] = d[start + order[j]!]!;
