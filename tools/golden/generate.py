@@ -1,0 +1,399 @@
+#!/usr/bin/python3
+"""Writes every golden fixture of the project with PyTorch (run: /usr/bin/python3 tools/golden/generate.py).
+
+Convention (fixtures/README.md): one safetensors file per case; `__metadata__` holds `kind`, `op` or
+`model`, and the options as strings; inputs under plain names, expected results under `expected.`.
+Inputs are drawn in float32 from seeded generators; every expected value is computed in float64 from
+those same float32 inputs and stored as float32, so it is the exact answer rounded once, not
+PyTorch's float32 rounding. Reruns are deterministic (one thread, fixed seeds).
+"""
+import copy
+import json
+import math
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import safetensors_io  # noqa: E402
+from reference_adder import adder2d_function  # noqa: E402
+from reference_resnet import ImageNetResNet, cifar_resnet  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+FIXTURES = os.path.join(ROOT, "fixtures")
+PARITY = os.path.join(FIXTURES, "parity")
+OFFICIAL = os.path.join(FIXTURES, "official")
+CHECKPOINT = os.path.abspath(os.path.join(ROOT, "..", "shared", "checkpoints", "ResNet20-AdderNet.pth"))
+CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
+CIFAR_STD = (0.2023, 0.1994, 0.2010)
+
+torch.set_num_threads(1)
+
+
+def f32(t):
+    """The stored form of an expected value: float64 rounded once to float32."""
+    return t.detach().to(torch.float32).contiguous()
+
+
+def gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+def write(folder, name, metadata, tensors):
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name + ".safetensors")
+    safetensors_io.save(path, tensors, {k: str(v) for k, v in metadata.items()})
+    print(f"  {os.path.relpath(path, ROOT):60s} {os.path.getsize(path):>9,d} bytes")
+
+
+def fmt(v):
+    """Options as strings: integers without a decimal point, floats with repr (round-trips exactly)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v)
+
+
+# ---------------------------------------------------------------- conv2d
+def conv2d_case(name, n, cin, cout, h, w, k, stride, padding, bias, seed):
+    g = gen(seed)
+    x = torch.randn(n, cin, h, w, generator=g)
+    weight = torch.randn(cout, cin, k, k, generator=g) / math.sqrt(cin * k * k)
+    b = torch.randn(cout, generator=g) if bias else None
+    x64 = x.double().requires_grad_()
+    w64 = weight.double().requires_grad_()
+    b64 = b.double().requires_grad_() if bias else None
+    out = F.conv2d(x64, w64, b64, stride=stride, padding=padding)
+    grad_out = torch.randn(out.shape, generator=g)
+    out.backward(grad_out.double())
+    t = {"x": x, "weight": weight}
+    if bias:
+        t["bias"] = b
+    t.update({"grad_out": grad_out, "expected.out": f32(out), "expected.grad_x": f32(x64.grad), "expected.grad_weight": f32(w64.grad)})
+    if bias:
+        t["expected.grad_bias"] = f32(b64.grad)
+    write(PARITY, name, {"kind": "op", "op": "conv2d", "stride": stride, "padding": padding}, t)
+
+
+def conv2d_fixtures():
+    conv2d_case("conv2d-k3-s1-p1-bias", 2, 3, 4, 7, 5, 3, 1, 1, True, 101)
+    conv2d_case("conv2d-k3-s2-p0", 3, 2, 5, 9, 6, 3, 2, 0, False, 102)
+    conv2d_case("conv2d-k1-s1-p0-bias", 2, 4, 3, 5, 4, 1, 1, 0, True, 103)
+    conv2d_case("conv2d-k1-s2-p1", 2, 3, 2, 6, 7, 1, 2, 1, False, 104)
+    conv2d_case("conv2d-k3-s2-p1-bias", 2, 5, 3, 8, 11, 3, 2, 1, True, 105)
+
+
+# ---------------------------------------------------------------- batch_norm2d
+def batch_norm_case(name, x, training, seed, momentum=None, eps=None, running_mean=None, running_var=None):
+    g = gen(seed)
+    c = x.shape[1]
+    weight = 1 + 0.2 * torch.randn(c, generator=g)
+    bias = 0.2 * torch.randn(c, generator=g)
+    rm = running_mean if running_mean is not None else torch.randn(c, generator=g)
+    rv = running_var if running_var is not None else 0.5 + torch.rand(c, generator=g)
+    grad_out = torch.randn(x.shape, generator=g)
+    x64 = x.double().requires_grad_()
+    w64 = weight.double().requires_grad_()
+    b64 = bias.double().requires_grad_()
+    rm64, rv64 = rm.double().clone(), rv.double().clone()
+    out = F.batch_norm(x64, rm64, rv64, w64, b64, training, 0.1 if momentum is None else momentum, 1e-5 if eps is None else eps)
+    out.backward(grad_out.double())
+    meta = {"kind": "op", "op": "batch_norm2d", "training": fmt(training)}
+    if momentum is not None:
+        meta["momentum"] = fmt(momentum)
+    if eps is not None:
+        meta["eps"] = fmt(eps)
+    write(PARITY, name, meta, {
+        "x": x, "weight": weight, "bias": bias, "running_mean": rm, "running_var": rv, "grad_out": grad_out,
+        "expected.out": f32(out), "expected.grad_x": f32(x64.grad), "expected.grad_weight": f32(w64.grad),
+        "expected.grad_bias": f32(b64.grad), "expected.running_mean": f32(rm64), "expected.running_var": f32(rv64),
+    })
+
+
+def batch_norm_fixtures():
+    g = gen(200)
+    x = torch.randn(4, 3, 3, 5, generator=g)
+    batch_norm_case("batch_norm2d-train", x, True, 201)
+    batch_norm_case("batch_norm2d-eval", x, False, 202)
+    batch_norm_case("batch_norm2d-train-momentum-eps", 2 * x + 1, True, 203, momentum=0.3, eps=1e-3)
+    # after an adder layer: mean about -300, std a few units
+    big = -300 + 3 * torch.randn(4, 5, 4, 3, generator=g)
+    batch_norm_case("batch_norm2d-train-mean-300", big, True, 204)
+    batch_norm_case("batch_norm2d-eval-mean-300", big, False, 205,
+                    running_mean=-300 + torch.randn(5, generator=g), running_var=5 + torch.rand(5, generator=g))
+    # a channel whose variance (1e-8) is far below eps, and a running variance like the checkpoint's 7.6e-15
+    tiny = torch.randn(3, 3, 4, 4, generator=g)
+    tiny[:, 0] = 0.5 + 1e-4 * torch.randn(3, 4, 4, generator=g)
+    batch_norm_case("batch_norm2d-train-tiny-var", tiny, True, 206)
+    batch_norm_case("batch_norm2d-eval-tiny-var", tiny, False, 207,
+                    running_mean=torch.tensor([0.5, 0.1, -0.2]), running_var=torch.tensor([7.6e-15, 0.002, 1.5]))
+
+
+# ---------------------------------------------------------------- cross_entropy
+def cross_entropy_case(name, logits, target, label_smoothing=None, ignore_index=None):
+    l64 = logits.double().requires_grad_()
+    loss = F.cross_entropy(l64, target, ignore_index=-100 if ignore_index is None else ignore_index,
+                           label_smoothing=0.0 if label_smoothing is None else label_smoothing)
+    loss.backward()
+    meta = {"kind": "op", "op": "cross_entropy"}
+    if label_smoothing is not None:
+        meta["label_smoothing"] = fmt(label_smoothing)
+    if ignore_index is not None:
+        meta["ignore_index"] = fmt(ignore_index)
+    write(PARITY, name, meta, {"logits": logits, "target": target.to(torch.int64),
+                               "expected.loss": f32(loss), "expected.grad_logits": f32(l64.grad)})
+
+
+def cross_entropy_fixtures():
+    g = gen(300)
+    logits = torch.randn(6, 5, generator=g)
+    target = torch.randint(0, 5, (6,), generator=g)
+    cross_entropy_case("cross_entropy-plain", logits, target)
+    cross_entropy_case("cross_entropy-label-smoothing", logits, target, label_smoothing=0.1)
+    t_ign = target.clone()
+    t_ign[1] = 3
+    t_ign[4] = 3
+    cross_entropy_case("cross_entropy-ignore-index", logits, t_ign, ignore_index=3)
+    t_default = target.clone()
+    t_default[2] = -100
+    cross_entropy_case("cross_entropy-ignore-default-smoothing", logits, t_default, label_smoothing=0.2)
+    cross_entropy_case("cross_entropy-scale-30", 30 * torch.randn(8, 10, generator=g), torch.randint(0, 10, (8,), generator=g))
+
+
+# ---------------------------------------------------------------- sgd
+def sgd_case(name, lrs, momentum, dampening, weight_decay, nesterov, seed, steps=5):
+    g = gen(seed)
+    param = torch.randn(3, 4, generator=g)
+    grads = torch.randn(steps, 3, 4, generator=g)
+    p64 = param.double().clone().requires_grad_()
+    opt = torch.optim.SGD([p64], lr=lrs[0], momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov)
+    for i in range(steps):
+        opt.param_groups[0]["lr"] = lrs[i]
+        p64.grad = grads[i].double()
+        opt.step()
+    lr = fmt(lrs[0]) if len(set(lrs)) == 1 else ",".join(fmt(v) for v in lrs)
+    write(PARITY, name, {"kind": "op", "op": "sgd", "lr": lr, "momentum": fmt(momentum), "dampening": fmt(dampening),
+                         "weight_decay": fmt(weight_decay), "nesterov": fmt(nesterov), "steps": steps},
+          {"param": param, "grads": grads, "expected.param": f32(p64)})
+
+
+def sgd_fixtures():
+    sgd_case("sgd-momentum-wd-lr-schedule", [0.1, 0.05, 0.05, 0.02, 0.01], 0.9, 0.0, 5e-4, False, 401)
+    sgd_case("sgd-nesterov-wd", [0.1] * 5, 0.9, 0.0, 1e-2, True, 402)
+    sgd_case("sgd-dampening", [0.2, 0.2, 0.1, 0.1, 0.05], 0.5, 0.3, 0.0, False, 403)
+    sgd_case("sgd-plain-wd", [0.3] * 5, 0.0, 0.0, 1e-1, False, 404)
+    sgd_case("sgd-nesterov-lr-schedule", [0.05, 0.1, 0.2, 0.1, 0.05], 0.8, 0.0, 0.0, True, 405)
+
+
+# ---------------------------------------------------------------- adder2d (the reference operator)
+def clamp_branch_fraction(x, weight, stride, padding):
+    """Fraction of (w, x) pairs, padded taps included, with |W - X| < 1 (the unclipped branch)."""
+    k = weight.shape[2]
+    cols = F.unfold(x.double(), k, padding=padding, stride=stride)  # N x K x L
+    w = weight.double().reshape(weight.shape[0], -1)
+    diff = (w[None, :, :, None] - cols[:, None, :, :]).abs()
+    return (diff < 1).double().mean().item()
+
+
+def adder_case(name, n, cin, cout, h, w, k, stride, padding, seed, w_scale=1.0, eta=0.2, zero_grad=False):
+    g = gen(seed)
+    x = torch.randn(n, cin, h, w, generator=g)
+    weight = w_scale * torch.randn(cout, cin, k, k, generator=g)
+    x64 = x.double().requires_grad_()
+    w64 = weight.double().requires_grad_()
+    out = adder2d_function(x64, w64, stride, padding, eta)
+    grad_out = torch.zeros(out.shape) if zero_grad else torch.randn(out.shape, generator=g)
+    out.backward(grad_out.double())
+    frac = clamp_branch_fraction(x, weight, stride, padding)
+    assert 0 < frac < 1, f"{name}: both clamp branches must run, got fraction {frac}"
+    print(f"    |W - X| < 1 for {100 * frac:.1f}% of pairs")
+    write(PARITY, name, {"kind": "op", "op": "adder2d", "stride": stride, "padding": padding, "eta": fmt(eta)}, {
+        "x": x, "weight": weight, "grad_out": grad_out, "expected.out": f32(out),
+        "expected.grad_x": f32(x64.grad), "expected.grad_weight": f32(w64.grad),
+    })
+
+
+def adder_fixtures():
+    adder_case("adder2d-k3-s1-p1", 2, 3, 4, 6, 5, 3, 1, 1, 501)
+    adder_case("adder2d-k3-s2-p0", 3, 2, 5, 7, 9, 3, 2, 0, 502)
+    adder_case("adder2d-k1-s1-p0", 2, 4, 3, 5, 3, 1, 1, 0, 503)
+    adder_case("adder2d-k1-s2-p1", 2, 3, 5, 6, 7, 1, 2, 1, 504)
+    adder_case("adder2d-k3-s2-p1-near", 2, 4, 3, 8, 6, 3, 2, 1, 505, w_scale=0.3)
+    adder_case("adder2d-k3-s1-p1-far", 2, 3, 2, 5, 7, 3, 1, 1, 506, w_scale=6.0)
+    adder_case("adder2d-k3-s1-p0-eta05", 3, 2, 3, 5, 6, 3, 1, 0, 507, eta=0.5)
+    adder_case("adder2d-zero-grad-norm-floor", 2, 2, 3, 4, 5, 3, 1, 1, 508, zero_grad=True)
+
+
+# ---------------------------------------------------------------- models
+def state_tensors(sd, prefix):
+    """A state dict as fixture tensors: floats rounded to float32, num_batches_tracked as int64."""
+    return {prefix + k: (v.detach().to(torch.int64) if k.endswith("num_batches_tracked") else f32(v)) for k, v in sd.items()}
+
+
+def perturb_bn(model, g, tracked=7):
+    """Non-trivial BN parameters and buffers, so that every term of the BN update is exercised."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            c = m.num_features
+            m.weight.data = 1 + 0.1 * torch.randn(c, generator=g)
+            m.bias.data = 0.1 * torch.randn(c, generator=g)
+            m.running_mean.data = torch.randn(c, generator=g)
+            m.running_var.data = 0.5 + torch.rand(c, generator=g)
+            m.num_batches_tracked.fill_(tracked)
+
+
+def calibrate_bn(model, x):
+    """Sets every BN's running statistics to those of one batch (momentum None = cumulative average)."""
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None
+    model.train()
+    with torch.no_grad():
+        model(x)
+    for m in bns:
+        m.momentum = 0.1
+
+
+MODELS = {"resnet20": (20, "adder"), "resnet32": (32, "adder"), "resnet56": (56, "adder"),
+          "resnet20-cnn": (20, "cnn"), "resnet32-cnn": (32, "cnn"), "resnet56-cnn": (56, "cnn")}
+
+
+def model_case(name, model_name, mode, seed, steps=1, batch=4, lr=0.1, momentum=0.9, weight_decay=5e-4, eta=0.2,
+               num_classes=10, in_channels=3):
+    depth, kind = MODELS[model_name]
+    torch.manual_seed(seed)
+    model = cifar_resnet(depth, num_classes, in_channels, kind, eta)
+    g = gen(seed + 1)
+    x = torch.randn(batch, in_channels, 32, 32, generator=g)
+    target = torch.randint(0, num_classes, (batch,), generator=g)
+    if mode == "train":
+        perturb_bn(model, g)
+    else:
+        calibrate_bn(model, torch.randn(batch, in_channels, 32, 32, generator=g))
+    tensors = state_tensors(model.state_dict(), "state.")
+    tensors["input"] = x
+    tensors["target"] = target
+    m64 = copy.deepcopy(model).double()
+    x64 = x.double()
+    meta = {"kind": "model", "model": model_name, "num_classes": num_classes, "in_channels": in_channels, "mode": mode}
+    if mode == "eval":
+        m64.eval()
+        with torch.no_grad():
+            logits = m64(x64)
+            loss = F.cross_entropy(logits, target)
+        tensors["expected.logits"] = f32(logits)
+        tensors["expected.loss"] = f32(loss)
+        write(PARITY, name, meta, tensors)
+        return
+    m64.train()
+    opt = torch.optim.SGD(m64.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    for step in range(steps):
+        opt.zero_grad()
+        logits = m64(x64)
+        loss = F.cross_entropy(logits, target)
+        loss.backward()
+        if step == 0:
+            tensors["expected.logits"] = f32(logits)
+            tensors["expected.loss"] = f32(loss)
+            for k, p in m64.named_parameters():
+                tensors["expected.grad." + k] = f32(p.grad)
+        opt.step()
+    tensors.update(state_tensors(m64.state_dict(), "expected.state."))
+    meta.update({"lr": fmt(lr), "momentum": fmt(momentum), "weight_decay": fmt(weight_decay), "eta": fmt(eta), "steps": steps})
+    write(PARITY, name, meta, tensors)
+
+
+def model_fixtures():
+    model_case("model-resnet20-train-2steps", "resnet20", "train", 601, steps=2)
+    model_case("model-resnet20-cnn-train", "resnet20-cnn", "train", 602, steps=2)
+    model_case("model-resnet20-eval", "resnet20", "eval", 603)
+
+
+# ---------------------------------------------------------------- sizes and keys
+def param_count(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+def architecture_fixtures():
+    for depth, expected in ((20, 272_484), (32, 466_916), (56, 855_780)):
+        got = param_count(cifar_resnet(depth))
+        assert got == expected, f"resnet{depth}: {got} parameters, expected {expected}"
+    torch.manual_seed(0)
+    r50 = ImageNetResNet()
+    n50 = param_count(r50)
+    assert n50 == 25_559_032, f"resnet50: {n50} parameters, expected 25,559,032"
+    keys = {k: list(v.shape) for k, v in r50.state_dict().items()}
+    path = os.path.join(FIXTURES, "resnet50_keys.json")
+    with open(path, "w") as f:
+        json.dump(keys, f, indent=0)
+        f.write("\n")
+    print(f"  {os.path.relpath(path, ROOT):60s} {os.path.getsize(path):>9,d} bytes ({len(keys)} keys, {n50:,d} parameters)")
+
+
+# ---------------------------------------------------------------- the official checkpoint
+def official_fixtures():
+    if not os.path.exists(CHECKPOINT):
+        print(f"  (skipped: {CHECKPOINT} is absent)")
+        return
+    raw = torch.load(CHECKPOINT, map_location="cpu")
+    summary = {
+        "source": "ResNet20-AdderNet.pth",
+        "format": "legacy",
+        "num_keys": len(raw),
+        "shapes": {k: list(v.shape) for k, v in raw.items()},
+        "dtypes": {k: str(v.dtype).replace("torch.", "") for k, v in raw.items()},
+        "num_batches_tracked": {k: int(v) for k, v in raw.items() if k.endswith("num_batches_tracked")},
+        "first_values": {k: raw[k].flatten()[:4].double().tolist() for k in
+                         ("module.conv1.weight", "module.layer3.2.conv2.adder", "module.bn1.running_var", "module.bn2.running_mean", "module.fc.weight")},
+        "sums": {k: raw[k].double().sum().item() for k in
+                 ("module.conv1.weight", "module.layer1.0.conv1.adder", "module.layer3.2.conv2.adder", "module.bn2.running_var")},
+    }
+    os.makedirs(OFFICIAL, exist_ok=True)
+    path = os.path.join(OFFICIAL, "resnet20_checkpoint.json")
+    with open(path, "w") as f:
+        json.dump(summary, f, indent=1)
+        f.write("\n")
+    print(f"  {os.path.relpath(path, ROOT):60s} {os.path.getsize(path):>9,d} bytes ({len(raw)} keys)")
+
+    state = {k[len("module."):] if k.startswith("module.") else k: v for k, v in raw.items()}
+    model = cifar_resnet(20)
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    g = gen(2020)
+    images = torch.randint(0, 256, (4, 3, 32, 32), generator=g, dtype=torch.uint8).to(torch.float32) / 255
+    mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
+    x = (images - mean) / std
+    with torch.no_grad():
+        logits32 = model(x)
+        logits64 = copy.deepcopy(model).double()(x.double())
+    diff = (logits32.double() - logits64).abs().max().item()
+    print(f"    torch float32 vs float64 logits: max |diff| {diff:.3g}, max |logit| {logits64.abs().max().item():.4g}")
+    write(OFFICIAL, "resnet20_logits", {"kind": "checkpoint", "model": "resnet20", "mode": "eval",
+                                        "checkpoint": "ResNet20-AdderNet.pth", "input": "4 uniform random uint8 images (seed 2020), /255, CIFAR-normalised",
+                                        "torch_float32_max_abs_diff": f"{diff:.6g}"},
+          {"input": x, "logits": f32(logits64)})
+
+
+def main():
+    only = set(sys.argv[1:])
+    steps = [("conv2d", conv2d_fixtures), ("batch_norm2d", batch_norm_fixtures), ("cross_entropy", cross_entropy_fixtures),
+             ("sgd", sgd_fixtures), ("adder2d", adder_fixtures), ("models", model_fixtures),
+             ("architecture", architecture_fixtures), ("official", official_fixtures)]
+    for label, fn in steps:
+        if only and label not in only:
+            continue
+        print(label)
+        fn()
+    gen_pth = os.path.join(HERE, "gen_pth.py")
+    if os.path.exists(gen_pth) and (not only or "pth" in only):
+        subprocess.run([sys.executable, gen_pth], check=True)
+
+
+if __name__ == "__main__":
+    main()
