@@ -11,6 +11,11 @@ import { cifarRecords, writeCifar100Folder, writeCifar10Folder } from './cifar-f
 const tmp = mkdtempSync(join(tmpdir(), 'adder-bad-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** A Uint8Array view of a node Buffer. */
+function bytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+}
+
 async function errorOf(f: () => unknown): Promise<DataError> {
   try {
     await f();
@@ -82,8 +87,8 @@ describe('bad input', () => {
   it('image and label counts that disagree name both counts', async () => {
     const images = join(tmp, 'count-images.gz');
     const labels = join(tmp, 'count-labels.gz');
-    writeFileSync(images, gzipSync(encodeIdx([4, 28, 28], new Uint8Array(4 * 784))));
-    writeFileSync(labels, gzipSync(encodeIdx([5], new Uint8Array(5))));
+    writeFileSync(images, bytes(gzipSync(encodeIdx([4, 28, 28], new Uint8Array(4 * 784)))));
+    writeFileSync(labels, bytes(gzipSync(encodeIdx([5], new Uint8Array(5)))));
     const e = await errorOf(() => loadIdxPair(images, labels));
     expect(e.message).toContain(labels);
     expect(e.message).toContain('expected 4 labels');
@@ -93,10 +98,10 @@ describe('bad input', () => {
   it('a gzip failing its CRC names the file (IDX .gz)', async () => {
     const images = join(tmp, 'crc-images.gz');
     const labels = join(tmp, 'crc-labels.gz');
-    const gz = gzipSync(encodeIdx([2, 28, 28], new Uint8Array(2 * 784).fill(7)));
+    const gz = bytes(gzipSync(encodeIdx([2, 28, 28], new Uint8Array(2 * 784).fill(7))));
     gz[gz.length - 6]! ^= 0xff; // the CRC-32 is the trailer's first 4 of 8 bytes
     writeFileSync(images, gz);
-    writeFileSync(labels, gzipSync(encodeIdx([2], new Uint8Array(2))));
+    writeFileSync(labels, bytes(gzipSync(encodeIdx([2], new Uint8Array(2)))));
     const e = await errorOf(() => loadIdxPair(images, labels));
     expect(e.message).toContain(images);
     expect(e.message).toContain('expected a valid gzip stream');
@@ -109,9 +114,9 @@ describe('bad input', () => {
     const tgz = join(root, 'cifar-10-binary.tar.gz');
     await createTar({ gzip: true, file: tgz, cwd: root }, ['cifar-10-batches-bin']);
     rmSync(dir, { recursive: true });
-    const bytes = readFileSync(tgz);
-    bytes[bytes.length - 7]! ^= 0x01;
-    writeFileSync(tgz, bytes);
+    const tgzBytes = bytes(readFileSync(tgz));
+    tgzBytes[tgzBytes.length - 7]! ^= 0x01;
+    writeFileSync(tgz, tgzBytes);
     const e = await errorOf(() => loadCifar10({ root, split: 'test' }));
     expect(e.message).toContain(tgz);
     expect(e.message).toContain('expected a valid gzip stream');
