@@ -340,26 +340,8 @@ def official_fixtures():
     if not os.path.exists(CHECKPOINT):
         print(f"  (skipped: {CHECKPOINT} is absent)")
         return
+    # the checkpoint's keys, shapes and sample values for the .pth reader are gen_pth.py's (fixtures/pth/official_expected.json)
     raw = torch.load(CHECKPOINT, map_location="cpu")
-    summary = {
-        "source": "ResNet20-AdderNet.pth",
-        "format": "legacy",
-        "num_keys": len(raw),
-        "shapes": {k: list(v.shape) for k, v in raw.items()},
-        "dtypes": {k: str(v.dtype).replace("torch.", "") for k, v in raw.items()},
-        "num_batches_tracked": {k: int(v) for k, v in raw.items() if k.endswith("num_batches_tracked")},
-        "first_values": {k: raw[k].flatten()[:4].double().tolist() for k in
-                         ("module.conv1.weight", "module.layer3.2.conv2.adder", "module.bn1.running_var", "module.bn2.running_mean", "module.fc.weight")},
-        "sums": {k: raw[k].double().sum().item() for k in
-                 ("module.conv1.weight", "module.layer1.0.conv1.adder", "module.layer3.2.conv2.adder", "module.bn2.running_var")},
-    }
-    os.makedirs(OFFICIAL, exist_ok=True)
-    path = os.path.join(OFFICIAL, "resnet20_checkpoint.json")
-    with open(path, "w") as f:
-        json.dump(summary, f, indent=1)
-        f.write("\n")
-    print(f"  {os.path.relpath(path, ROOT):60s} {os.path.getsize(path):>9,d} bytes ({len(raw)} keys)")
-
     state = {k[len("module."):] if k.startswith("module.") else k: v for k, v in raw.items()}
     model = cifar_resnet(20)
     model.load_state_dict(state, strict=True)
