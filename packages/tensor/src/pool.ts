@@ -1,0 +1,223 @@
+// 2-D pooling with PyTorch's semantics (ceil_mode=false): max with argmax indices, average with
+// count_include_pad=true, adaptive average to 1x1, and the backward of each.
+import { toPair, windowGeometry, expectRank, type IntPair, type WindowGeometry } from './conv-geometry';
+import { TensorError, fmtShape } from './errors';
+import { NDArray } from './ndarray';
+import { Storage } from './storage';
+
+/** Options of maxPool2d / avgPool2d: stride defaults to the kernel size, padding to 0 (as PyTorch). */
+export interface Pool2dOptions {
+  kernelSize: IntPair;
+  stride?: IntPair;
+  padding?: IntPair;
+}
+
+/** Result of maxPool2d: the maxima and, per output, the flat index h*W + w of the maximum in its input plane. */
+export interface MaxPoolResult {
+  values: NDArray;
+  indices: NDArray;
+}
+
+/** Resolves a pooling window over a 4-D input; PyTorch requires padding <= kernel / 2. */
+function poolGeometry(op: string, shape: readonly number[], options: Pool2dOptions): WindowGeometry {
+  expectRank(op, 'an input', shape, 4, '(N, C, H, W)');
+  const kernel = toPair(op, 'kernelSize', options.kernelSize, 1);
+  const g = windowGeometry(op, shape[2]!, shape[3]!, kernel, options.stride ?? kernel, options.padding ?? 0, 1);
+  if (2 * g.ph > g.kh || 2 * g.pw > g.kw) {
+    throw new TensorError(op, `padding ${fmtShape([g.ph, g.pw])} must be at most half of the kernel size ${fmtShape([g.kh, g.kw])}`);
+  }
+  return g;
+}
+
+/** Throws unless gradOut is (N, C, outH, outW) for this pooling geometry. */
+function checkPoolGrad(op: string, gradOut: NDArray, inputShape: readonly number[], g: WindowGeometry): void {
+  const want = [inputShape[0]!, inputShape[1]!, g.outH, g.outW];
+  if (gradOut.ndim !== 4 || gradOut.shape.some((d, i) => d !== want[i])) {
+    throw new TensorError(op, `gradOut must have shape ${fmtShape(want)}, got ${fmtShape(gradOut.shape)}`);
+  }
+}
+
+/**
+ * Max pooling as torch.nn.functional.max_pool2d(return_indices=True): the padding acts as -infinity, the
+ * first maximum in row-major window order wins, and a NaN is taken as the maximum (PyTorch's `val > max || isnan(val)`).
+ */
+export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
+  x.assertFloat('maxPool2d');
+  const g = poolGeometry('maxPool2d', x.shape, options);
+  const [n, c, height, width] = x.shape as [number, number, number, number];
+  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
+  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const values = Storage.alloc(x.dtype, n * c * outH * outW);
+  const indices = Storage.alloc('int32', n * c * outH * outW);
+  const xd = x.data;
+  const vd = values.data;
+  const id = indices.data;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = x.offset + b * sN + ch * sC;
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = Math.max(oh * sh - ph, 0);
+        const h1 = Math.min(oh * sh - ph + kh, height);
+        for (let ow = 0; ow < outW; ow++) {
+          const w0 = Math.max(ow * sw - pw, 0);
+          const w1 = Math.min(ow * sw - pw + kw, width);
+          let best = -Infinity;
+          let arg = h0 * width + w0;
+          for (let h = h0; h < h1; h++) {
+            const row = plane + h * sH;
+            for (let w = w0; w < w1; w++) {
+              const v = xd[row + w * sW]!;
+              if (v > best || v !== v) {
+                best = v;
+                arg = h * width + w;
+              }
+            }
+          }
+          vd[o] = best;
+          id[o] = arg;
+          o++;
+        }
+      }
+    }
+  }
+  return { values: new NDArray(values, [n, c, outH, outW]), indices: new NDArray(indices, [n, c, outH, outW]) };
+}
+
+/** Gradient of maxPool2d: each gradOut value is added at its argmax in the input plane (inputShape N, C, H, W). */
+export function maxPool2dBackward(gradOut: NDArray, indices: NDArray, inputShape: readonly number[]): NDArray {
+  gradOut.assertFloat('maxPool2dBackward');
+  expectRank('maxPool2dBackward', 'an input shape', inputShape, 4, '(N, C, H, W)');
+  if (indices.dtype !== 'int32' || gradOut.ndim !== 4 || indices.ndim !== 4 || gradOut.shape.some((d, i) => d !== indices.shape[i])
+    || gradOut.shape[0] !== inputShape[0] || gradOut.shape[1] !== inputShape[1]) {
+    throw new TensorError('maxPool2dBackward', `gradOut ${fmtShape(gradOut.shape)} and int32 indices ${indices.dtype} ${fmtShape(indices.shape)} must share one (N, C, outH, outW) shape matching input ${fmtShape(inputShape)}`);
+  }
+  const [n, c, height, width] = inputShape as [number, number, number, number];
+  const planeOut = gradOut.shape[2]! * gradOut.shape[3]!;
+  const planeIn = height * width;
+  const out = Storage.alloc(gradOut.dtype, n * c * planeIn);
+  const gx = out.data;
+  const gy = gradOut.contiguous();
+  const ix = indices.contiguous();
+  const gd = gy.data;
+  const idd = ix.data;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * planeIn;
+    for (let k = p * planeOut, end = k + planeOut; k < end; k++) {
+      const at = idd[k]!;
+      if (at < 0 || at >= planeIn) throw new TensorError('maxPool2dBackward', `index ${at} is outside the ${height} x ${width} input plane`);
+      gx[base + at] = gx[base + at]! + gd[k]!;
+    }
+  }
+  return new NDArray(out, [n, c, height, width]);
+}
+
+/** Average pooling as torch.nn.functional.avg_pool2d with count_include_pad=True: each window sums and divides by kh*kw. */
+export function avgPool2d(x: NDArray, options: Pool2dOptions): NDArray {
+  x.assertFloat('avgPool2d');
+  const g = poolGeometry('avgPool2d', x.shape, options);
+  const [n, c, height, width] = x.shape as [number, number, number, number];
+  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
+  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const out = Storage.alloc(x.dtype, n * c * outH * outW);
+  const xd = x.data;
+  const yd = out.data;
+  const area = kh * kw;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = x.offset + b * sN + ch * sC;
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = Math.max(oh * sh - ph, 0);
+        const h1 = Math.min(oh * sh - ph + kh, height);
+        for (let ow = 0; ow < outW; ow++) {
+          const w0 = Math.max(ow * sw - pw, 0);
+          const w1 = Math.min(ow * sw - pw + kw, width);
+          let sum = 0;
+          for (let h = h0; h < h1; h++) {
+            const row = plane + h * sH;
+            for (let w = w0; w < w1; w++) sum += xd[row + w * sW]!;
+          }
+          yd[o++] = sum / area;
+        }
+      }
+    }
+  }
+  return new NDArray(out, [n, c, outH, outW]);
+}
+
+/** Gradient of avgPool2d: each gradOut value, divided by kh*kw, is added to every in-bounds tap of its window. */
+export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[], options: Pool2dOptions): NDArray {
+  gradOut.assertFloat('avgPool2dBackward');
+  const g = poolGeometry('avgPool2dBackward', inputShape, options);
+  checkPoolGrad('avgPool2dBackward', gradOut, inputShape, g);
+  const [n, c, height, width] = inputShape as [number, number, number, number];
+  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const out = Storage.alloc(gradOut.dtype, n * c * height * width);
+  const gx = out.data;
+  const gy = gradOut.contiguous().data;
+  const area = kh * kw;
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const plane = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = Math.max(oh * sh - ph, 0);
+      const h1 = Math.min(oh * sh - ph + kh, height);
+      for (let ow = 0; ow < outW; ow++) {
+        const w0 = Math.max(ow * sw - pw, 0);
+        const w1 = Math.min(ow * sw - pw + kw, width);
+        const v = gy[o++]! / area;
+        for (let h = h0; h < h1; h++) {
+          const row = plane + h * width;
+          for (let w = w0; w < w1; w++) gx[row + w] = gx[row + w]! + v;
+        }
+      }
+    }
+  }
+  return new NDArray(out, [n, c, height, width]);
+}
+
+/** torch.nn.functional.adaptive_avg_pool2d(x, 1): the mean of each (H, W) plane, (N, C, H, W) -> (N, C, 1, 1). */
+export function adaptiveAvgPool2d1(x: NDArray): NDArray {
+  x.assertFloat('adaptiveAvgPool2d1');
+  expectRank('adaptiveAvgPool2d1', 'an input', x.shape, 4, '(N, C, H, W)');
+  const [n, c, height, width] = x.shape as [number, number, number, number];
+  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
+  const out = Storage.alloc(x.dtype, n * c);
+  const xd = x.data;
+  const yd = out.data;
+  const area = height * width;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = x.offset + b * sN + ch * sC;
+      let sum = 0;
+      for (let h = 0; h < height; h++) {
+        const row = plane + h * sH;
+        for (let w = 0; w < width; w++) sum += xd[row + w * sW]!;
+      }
+      yd[b * c + ch] = sum / area;
+    }
+  }
+  return new NDArray(out, [n, c, 1, 1]);
+}
+
+/** Gradient of adaptiveAvgPool2d1: gradOut (N, C, 1, 1) spread evenly, / (H*W), over each plane of inputShape. */
+export function adaptiveAvgPool2d1Backward(gradOut: NDArray, inputShape: readonly number[]): NDArray {
+  gradOut.assertFloat('adaptiveAvgPool2d1Backward');
+  expectRank('adaptiveAvgPool2d1Backward', 'an input shape', inputShape, 4, '(N, C, H, W)');
+  const [n, c, height, width] = inputShape as [number, number, number, number];
+  if (gradOut.ndim !== 4 || gradOut.shape[0] !== n || gradOut.shape[1] !== c || gradOut.shape[2] !== 1 || gradOut.shape[3] !== 1) {
+    throw new TensorError('adaptiveAvgPool2d1Backward', `gradOut must have shape ${fmtShape([n, c, 1, 1])}, got ${fmtShape(gradOut.shape)}`);
+  }
+  const plane = height * width;
+  const out = Storage.alloc(gradOut.dtype, n * c * plane);
+  const gd = gradOut.data;
+  const [gN, gC] = gradOut.strides as [number, number];
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const p = b * c + ch;
+      out.data.fill(gd[gradOut.offset + b * gN + ch * gC]! / plane, p * plane, (p + 1) * plane);
+    }
+  }
+  return new NDArray(out, [n, c, height, width]);
+}
