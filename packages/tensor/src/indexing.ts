@@ -2,11 +2,11 @@
 import { isFloat } from './dtype';
 import { TensorError, fmtShape } from './errors';
 import { NDArray } from './ndarray';
-import { normalizeAxis } from './shape';
+import { checkShape, normalizeAxis } from './shape';
 import { Storage } from './storage';
 
 function checkIndexDtype(op: string, index: NDArray): void {
-  if (index.dtype !== 'int32' && index.dtype !== 'uint8') throw new TensorError(op, `index must be int32, got ${index.dtype}`);
+  if (index.dtype !== 'int32' && index.dtype !== 'uint8') throw new TensorError(op, `index must be int32 (or uint8), got ${index.dtype}`);
 }
 
 /** out[i][j] = a[index[i][j]][j] for axis 0 (torch.gather); index has a's rank. */
@@ -43,18 +43,24 @@ export function gather(a: NDArray, axis: number, index: NDArray): NDArray {
 /** Adds src into a zero tensor of `shape` at index along axis: out[index[i][j]][j] += src[i][j] (axis 0). */
 export function scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray {
   checkIndexDtype('scatterAdd', index);
+  checkShape('scatterAdd', shape);
   const ax = normalizeAxis('scatterAdd', axis, shape.length);
   if (index.ndim !== shape.length || src.ndim !== shape.length) {
     throw new TensorError('scatterAdd', `index ${fmtShape(index.shape)} and src ${fmtShape(src.shape)} must have ${shape.length} dims`);
   }
+  // torch.scatter_add_: index.size(d) <= src.size(d) for all d, and <= out.size(d) for d != axis
+  for (let k = 0; k < shape.length; k++) {
+    if (index.shape[k]! > src.shape[k]! || (k !== ax && index.shape[k]! > shape[k]!)) {
+      throw new TensorError('scatterAdd', `index shape ${fmtShape(index.shape)} exceeds src ${fmtShape(src.shape)} or output ${fmtShape(shape)} at dim ${k}`);
+    }
+  }
   const out = new NDArray(Storage.alloc(src.dtype, shape.reduce((p, x) => p * x, 1)), shape);
   const strides = out.strides;
   const idxOffs = index.offsets();
-  const srcE = src.slice(0); // same view; src may be larger than index, read at index positions
   const nd = shape.length;
   const counter = new Array<number>(nd).fill(0);
   const lim = shape[ax]!;
-  const id = index.data, sd = srcE.data, o = out.data;
+  const id = index.data, sd = src.data, o = out.data;
   for (let i = 0; i < index.size; i++) {
     const j = id[idxOffs[i]!]!;
     if (j < 0 || j >= lim) throw new TensorError('scatterAdd', `index ${j} is out of range for dim ${ax} of size ${lim}`);
@@ -121,6 +127,8 @@ export function allclose(a: NDArray, b: NDArray, rtol = 1e-5, atol = 1e-8): bool
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]!, yi = y[i]!;
     if (xi === yi) continue;
+    // unequal infinities are never close (|inf - x| <= rtol*inf would otherwise pass)
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) return false;
     if (!(Math.abs(xi - yi) <= atol + rtol * Math.abs(yi))) return false;
   }
   return true;
