@@ -31,8 +31,10 @@ const MatmulFn = defineFunction({
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const aVec = a.ndim === 1;
   const bVec = b.ndim === 1;
-  let out = MatmulFn(aVec ? unsqueeze(a, 0) : a, bVec ? unsqueeze(b, -1) : b);
-  if (bVec) out = squeeze(out, -1);
-  if (aVec) out = squeeze(out, -2);
-  return out;
+  const out = MatmulFn(aVec ? unsqueeze(a, 0) : a, bVec ? unsqueeze(b, -1) : b);
+  if (!aVec && !bVec) return out;
+  const drop: number[] = [];
+  if (aVec) drop.push(out.ndim - 2);
+  if (bVec) drop.push(out.ndim - 1);
+  return squeeze(out, drop);
 }
