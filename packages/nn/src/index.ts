@@ -18,3 +18,18 @@ export {
   type SchedulerState,
   type WarmupOptions,
 } from './optim/lr-scheduler';
+export { Parameter } from './parameter';
+export { Module, type ForwardHook, type HookHandle } from './module';
+export { stripStateDictPrefix, type LoadStateDictOptions, type LoadStateDictResult } from './state-dict';
+export { summarize, type ModelSummary, type SummaryRow } from './summary';
+export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d';
+export { Linear, type LinearOptions } from './layers/linear';
+export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './layers/batch-norm';
+export { ReLU, Flatten, Identity, AdaptiveAvgPool2d } from './layers/simple';
+export { Dropout, type DropoutOptions } from './layers/dropout';
+export { Sequential } from './layers/sequential';
+export { conv2d, type Conv2dFunctionOptions } from './functions/conv2d';
+export { batchNorm, type BatchNormOptions } from './functions/batch-norm';
+export { crossEntropy, nllLoss, mseLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
+export { topkAccuracy, topkCorrect } from './metrics';
+export { SafetensorsError, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, isDefaultInt64Key, type SafetensorsContent, type SafetensorsWriteOptions } from './safetensors';

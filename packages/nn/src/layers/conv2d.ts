@@ -1,0 +1,64 @@
+// Conv2d: a 2-D convolution layer with PyTorch's default init (torch.nn.Conv2d, groups = 1).
+import type { Tensor } from '@adder/autograd';
+import { zeros, type DType, type Generator } from '@adder/tensor';
+import { conv2d } from '../functions/conv2d';
+import { defaultLayerInit } from '../init';
+import { Module } from '../module';
+import { Parameter } from '../parameter';
+import { checkInput, pair } from './check';
+
+/** Options of Conv2d (defaults as torch: stride 1, padding 0, dilation 1, bias true). */
+export interface Conv2dLayerOptions {
+  stride?: number | readonly number[];
+  padding?: number | readonly number[];
+  dilation?: number | readonly number[];
+  bias?: boolean;
+  dtype?: DType;
+  generator?: Generator;
+}
+
+/** y = conv2d(x, weight) + bias; weight (out, in, kh, kw) and bias (out) start as U(+-1/sqrt(fan_in)). */
+export class Conv2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | readonly number[],
+    options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(options.stride ?? 1);
+    this.padding = pair(options.padding ?? 0);
+    this.dilation = pair(options.dilation ?? 1);
+    const dtype = options.dtype ?? 'float32';
+    this.weight = this.registerParameter('weight', new Parameter(zeros([outChannels, inChannels, ...this.kernelSize], dtype)));
+    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outChannels], dtype)));
+    this.resetParameters(options.generator);
+  }
+
+  /** Re-draws weight and bias with PyTorch's default init. */
+  resetParameters(generator?: Generator): void {
+    defaultLayerInit(this.weight.data, this.bias?.data ?? null, generator ? { generator } : {});
+  }
+
+  forward(x: Tensor): Tensor {
+    checkInput(this, x, [4], '(N, C, H, W)', this.inChannels);
+    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+  }
+
+  override extraRepr(): string {
+    const t = (p: [number, number]): string => `(${p[0]}, ${p[1]})`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}`;
+    if (this.padding.some((v) => v !== 0)) s += `, padding=${t(this.padding)}`;
+    if (this.dilation.some((v) => v !== 1)) s += `, dilation=${t(this.dilation)}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+}
