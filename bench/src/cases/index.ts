@@ -1,0 +1,10 @@
+// The registry of benchmark suites: to add one, write cases/<name>.ts exporting a BenchSuite and list it here.
+import type { BenchSuite } from '../harness';
+import { conv2dSuite } from './conv2d';
+import { matmulSuite } from './matmul';
+
+/** Every suite `pnpm bench` knows, in run order. */
+export const SUITES: BenchSuite[] = [
+  matmulSuite,
+  conv2dSuite,
+];

@@ -1,0 +1,108 @@
+// The benchmark harness: warm up, repeat, take the median, and report a table plus a JSON record.
+import { cpus } from 'node:os';
+
+/** One measured operation. `run` is timed; `flops` / `items` per run turn the time into GFLOP/s or items/s. */
+export interface BenchCase {
+  /** Short name, unique within its suite (e.g. "512x512x512 f32"). */
+  name: string;
+  /** Floating-point operations per run (a multiply-add counts 2), for a GFLOP/s column. */
+  flops?: number;
+  /** Items per run (images, samples, steps) for an items/s column, with `unit` naming them. */
+  items?: number;
+  /** What `items` counts (default "items"). */
+  unit?: string;
+  /** The timed work. */
+  run: () => void | Promise<void>;
+}
+
+/** A group of cases registered in cases/index.ts; `cases(quick)` builds them lazily (quick = fewer, smaller). */
+export interface BenchSuite {
+  name: string;
+  description: string;
+  cases: (quick: boolean) => BenchCase[] | Promise<BenchCase[]>;
+}
+
+/** Timing settings: warmup runs, then repeat until both minReps and minTimeMs are met (or maxReps). */
+export interface MeasureOptions {
+  warmup: number;
+  minReps: number;
+  maxReps: number;
+  minTimeMs: number;
+}
+
+/** Default timing settings for full and --quick runs. */
+export const MEASURE_FULL: MeasureOptions = { warmup: 2, minReps: 5, maxReps: 50, minTimeMs: 1500 };
+export const MEASURE_QUICK: MeasureOptions = { warmup: 1, minReps: 2, maxReps: 10, minTimeMs: 200 };
+
+/** The measurement of one case. */
+export interface BenchResult {
+  suite: string;
+  name: string;
+  reps: number;
+  medianMs: number;
+  minMs: number;
+  /** Median process CPU time (user + system) per run: close to the wall time on an idle machine, and a
+   *  fairer figure than the wall time when other processes share the cores. */
+  cpuMs: number;
+  gflops?: number;
+  /** GFLOP/s from the median CPU time. */
+  gflopsCpu?: number;
+  perSecond?: number;
+  unit?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Times `c.run` after warmup runs; the median is robust to the odd GC pause or a busy neighbour core. */
+export async function measure(suite: string, c: BenchCase, opts: MeasureOptions): Promise<BenchResult> {
+  for (let i = 0; i < opts.warmup; i++) await c.run();
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  let spent = 0;
+  while (times.length < opts.maxReps && (times.length < opts.minReps || spent < opts.minTimeMs)) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await c.run();
+    const dt = performance.now() - t0;
+    const dc = process.cpuUsage(c0);
+    times.push(dt);
+    cpuTimes.push((dc.user + dc.system) / 1000);
+    spent += dt;
+  }
+  const med = median(times);
+  const cpu = median(cpuTimes);
+  const result: BenchResult = { suite, name: c.name, reps: times.length, medianMs: med, minMs: Math.min(...times), cpuMs: cpu };
+  if (c.flops !== undefined) {
+    result.gflops = c.flops / (med * 1e6);
+    result.gflopsCpu = c.flops / (cpu * 1e6);
+  }
+  if (c.items !== undefined) {
+    result.perSecond = c.items / (med / 1000);
+    result.unit = c.unit ?? 'items';
+  }
+  return result;
+}
+
+/** Formats results as an aligned text table. */
+export function formatTable(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => [
+    r.suite, r.name, r.medianMs.toFixed(2), r.minMs.toFixed(2), r.cpuMs.toFixed(2), String(r.reps),
+    r.gflops === undefined ? '' : r.gflops.toFixed(2),
+    r.gflopsCpu === undefined ? '' : r.gflopsCpu.toFixed(2),
+    r.perSecond === undefined ? '' : `${r.perSecond.toFixed(1)} ${r.unit}/s`,
+  ]);
+  const head = ['suite', 'case', 'median ms', 'min ms', 'cpu ms', 'reps', 'GFLOP/s', 'GFLOP/s cpu', 'throughput'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The machine a run happened on, for the JSON record and BENCHMARKS.md. */
+export function environment(): { cpu: string; cores: number; node: string; platform: string } {
+  const list = cpus();
+  return { cpu: list[0]?.model ?? 'unknown', cores: list.length, node: process.version, platform: `${process.platform}-${process.arch}` };
+}
