@@ -19,9 +19,6 @@ export function accumulateInto(t: Tensor, grad: NDArray): void {
 /** Runs the node's backward and validates count, dtype and shape of each wanted gradient. */
 function callBackward(node: Node, gradOut: NDArray): (NDArray | null)[] {
   const name = node.def.name;
-  if (node.ctx.freed) {
-    throw new AutogradError(name, 'trying to backward through the graph a second time, but its saved state was freed; pass { retainGraph: true } to the first backward');
-  }
   const grads = node.def.backward(node.ctx, gradOut);
   const n = node.next.length;
   if (!Array.isArray(grads) || grads.length !== n) {

@@ -33,11 +33,19 @@ export interface FunctionDef<O extends object = {}> {
 /** The callable a Function is applied through, carrying its definition. */
 export type ApplyFn<O extends object = {}> = ((...args: (Tensor | NDArray | O)[]) => Tensor) & { readonly def: FunctionDef<O> };
 
+function freedError(fnName: string): AutogradError {
+  return new AutogradError(
+    fnName,
+    'trying to backward through the graph a second time (or to read saved tensors after they were freed); pass { retainGraph: true } to the first backward',
+  );
+}
+
 /** The context implementation: holds saved arrays with their storage versions at save time. */
 export class FunctionContext<O extends object = {}> implements Context<O> {
   saved: Record<string, unknown> = {};
-  /** True once backward has run without retainGraph: saved state was released. */
+  /** True once backward has run without retainGraph: saved arrays were released. */
   freed = false;
+  private hadSaved = false;
   private savedArrays: NDArray[] = [];
   private savedVersions: number[] = [];
   constructor(
@@ -52,9 +60,7 @@ export class FunctionContext<O extends object = {}> implements Context<O> {
   }
 
   get savedTensors(): NDArray[] {
-    if (this.freed) {
-      throw new AutogradError(this.fnName, 'saved tensors were already freed by a backward pass; pass { retainGraph: true } to the first backward to backward twice');
-    }
+    if (this.freed && this.hadSaved) throw freedError(this.fnName);
     for (let i = 0; i < this.savedArrays.length; i++) {
       const now = this.savedArrays[i]!.storage.version;
       if (now !== this.savedVersions[i]) {
@@ -72,12 +78,25 @@ export class FunctionContext<O extends object = {}> implements Context<O> {
     return this.savedArrays.length;
   }
 
-  /** Drops every saved array and state (after backward without retainGraph). */
+  /**
+   * Drops the saved arrays, and any NDArray kept in `saved`, after a backward without retainGraph.
+   * Reading them again throws (PyTorch's "backward through the graph a second time"); a Function that
+   * saved no arrays can still run again, as in PyTorch.
+   */
   release(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.hadSaved = this.savedArrays.length > 0;
     this.savedArrays = [];
     this.savedVersions = [];
-    this.saved = {};
-    this.freed = true;
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.saved)) {
+      if (value instanceof NDArray || (Array.isArray(value) && value.some((v) => v instanceof NDArray))) {
+        const name = this.fnName;
+        Object.defineProperty(kept, key, { enumerable: true, get: () => { throw freedError(name); } });
+      } else kept[key] = value;
+    }
+    this.saved = kept;
   }
 }
 
