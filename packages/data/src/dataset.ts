@@ -28,6 +28,17 @@ export interface Dataset {
   gatherInto(indices: ArrayLike<number>, images: Uint8Array, labels: Int32Array): void;
 }
 
+/** The plain-data form of an ImageDataset (what crosses to a worker thread). */
+export interface ImageDatasetData {
+  pixels: Uint8Array;
+  labels: Int32Array;
+  channels: number;
+  height: number;
+  width: number;
+  classNames: string[];
+  index: Int32Array | null;
+}
+
 /** A dataset held in memory as one uint8 buffer of CHW images, with an optional index map (for subsets). */
 export class ImageDataset implements Dataset {
   readonly length: number;
@@ -85,6 +96,16 @@ export class ImageDataset implements Dataset {
       images.set(this.pixels.subarray(j * size, (j + 1) * size), k * size);
       labels[k] = this.labels[j]!;
     }
+  }
+
+  /** Plain data to rebuild this dataset in a worker thread (the buffers are copied by postMessage). */
+  toWorkerData(): ImageDatasetData {
+    return { pixels: this.pixels, labels: this.labels, channels: this.channels, height: this.height, width: this.width, classNames: [...this.classNames], index: this.index };
+  }
+
+  /** Rebuilds a dataset from toWorkerData's output. */
+  static fromWorkerData(d: ImageDatasetData): ImageDataset {
+    return new ImageDataset(d.pixels, d.labels, d.channels, d.height, d.width, d.classNames, d.index);
   }
 
   /** The number of samples of each class (length = classNames.length). */
