@@ -116,7 +116,7 @@ def load(path):
 
 if __name__ == "__main__":
     # Round-trip helper for the TypeScript interop test: read IN, add 1 to every float tensor,
-    # negate every integer tensor, tag the metadata, write OUT.
+    # negate every integer tensor, add F16/BF16/BOOL tensors, tag the metadata, write OUT.
     import sys
 
     src, dst = sys.argv[1], sys.argv[2]
@@ -129,6 +129,9 @@ if __name__ == "__main__":
             out[k] = -t
         else:
             out[k] = t
+    out["extra.f16"] = torch.tensor([1.0, -2.5, 0.1, 65504.0]).half()
+    out["extra.bf16"] = torch.tensor([1.5, -3.0, 0.1]).bfloat16()
+    out["extra.bool"] = torch.tensor([True, False, True])
     md = dict(md)
     md["python"] = "seen"
     md["dtypes"] = ",".join(f"{k}:{_TO_FILE[t.dtype]}" for k, t in ts.items())

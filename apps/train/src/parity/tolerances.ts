@@ -1,0 +1,61 @@
+// Every parity tolerance in one place, each with its justification. A comparison passes when
+// max|actual - expected| <= atol + rtol * max|expected|: the expected values are exact (float64,
+// rounded once to float32), the engine computes in float32 (unit roundoff u = 2^-24 ~ 6e-8), so the
+// bound is the float32 accumulation error of the longest reduction, normwise, plus margin.
+
+/** A normwise tolerance and the reason for its size. */
+export interface Tolerance {
+  atol: number;
+  rtol: number;
+  why: string;
+}
+
+/** float32 unit roundoff. */
+export const FLOAT32_U = 2 ** -24;
+
+/** The tolerance of each comparison family (op fixtures by op, model fixtures by what is compared). */
+export const TOLERANCES = {
+  conv2d: {
+    atol: 1e-6,
+    rtol: 2e-5,
+    why: 'float32 sums of K products, K <= 70 here (grad_weight sums N*Ho*Wo); worst case K*u = 4e-6 of sum|terms|, and sum|terms| may exceed max|result| several times for random signs',
+  },
+  adder2d: {
+    atol: 1e-6,
+    rtol: 2e-5,
+    why: 'out sums K = Cin*k*k <= 36 same-sign |x - w| (relative error <= K*u); dW sums N*Ho*Wo <= 70 terms and is normalised (one more sum of numel(W) squares); dX sums Cout*taps <= 45',
+  },
+  batch_norm2d: {
+    atol: 1e-6,
+    rtol: 1e-4,
+    why: 'means and variances are float32 sums of N*H*W <= 60 terms; with mean -300 and std 3 the centring loses log2(100) ~ 7 bits, so errors of 100*K*u ~ 4e-4 of the std are possible, 1e-4 is typical',
+  },
+  cross_entropy: {
+    atol: 1e-6,
+    rtol: 1e-5,
+    why: 'log-softmax over C <= 10 classes and a mean over N <= 8 rows; logits of scale 30 make exp/log lose ~log2(30) bits, so ~30*(C + N)*u ~ 3e-5 worst case, 1e-5 normwise is ample for the typical case',
+  },
+  sgd: {
+    atol: 1e-7,
+    rtol: 2e-6,
+    why: '5 steps of a few float32 multiply-adds per element (weight decay, momentum, Nesterov): ~4 roundings per step, 20*u = 1.2e-6',
+  },
+  modelLogits: {
+    atol: 1e-5,
+    rtol: 1e-3,
+    why: '20 float32 layers; each adder output sums up to 576 same-sign terms (rel. error up to 576*u = 3.4e-5) and the following BN centres values of mean ~-300 with std ~10-30, amplifying by |mean|/std ~ 10-30 per layer; the official checkpoint shows torch float32 itself 1e-4 off its float64 answer',
+  },
+  modelGrads: {
+    atol: 1e-5,
+    rtol: 2e-3,
+    why: 'the backward runs the forward chain once more in reverse (errors of both add), ReLU masks may flip where a float32 pre-activation lies within ~1e-6 of 0, and the adder dW renormalisation is exact up to K*u',
+  },
+  modelState: {
+    atol: 1e-5,
+    rtol: 2e-4,
+    why: 'parameters move by lr*grad per step (lr 0.1), so a 2e-3 gradient error costs 2e-4 of a parameter; BN running stats mix in batch statistics with float32 sums of N*H*W <= 4096 terms',
+  },
+} as const satisfies Record<string, Tolerance>;
+
+/** The name of a tolerance family. */
+export type ToleranceName = keyof typeof TOLERANCES;
