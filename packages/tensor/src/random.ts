@@ -1,5 +1,15 @@
 // A seeded random generator: xoshiro128** (Blackman & Vigna, 2018), seeded through SplitMix32.
 // Pure 32-bit integer arithmetic, so the same seed gives the same numbers on every machine.
+//
+// The algorithm, exactly (all arithmetic mod 2^32):
+//   seed word x = (trunc(seed) mod 2^32) XOR (trunc(seed / 2^32) mod 2^32);
+//   SplitMix32 step: x += 0x9e3779b9; z = x; z = (z ^ z>>>16) * 0x85ebca6b; z = (z ^ z>>>13) * 0xc2b2ae35;
+//   output z ^ z>>>16 (the MurmurHash3 fmix32 finaliser); four steps give the state s0, s1, s2, s3;
+//   xoshiro128**: output rotl(s1 * 5, 7) * 9, then t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+//   s2 ^= t; s3 = rotl(s3, 11);
+//   random() = ((u1 >>> 5) * 2^26 + (u2 >>> 6)) / 2^53 from two consecutive outputs (53 bits, in [0, 1));
+//   normal() = Box-Muller on two uniforms u (redrawn while 0), v: sqrt(-2 ln u) cos(2 pi v), then the spare
+//   sqrt(-2 ln u) sin(2 pi v) on the next call; randint(lo, hi) = lo + floor(random() * (hi - lo)).
 import type { DType } from './dtype';
 import { TensorError } from './errors';
 import { NDArray } from './ndarray';
@@ -91,6 +101,9 @@ export class Generator {
   }
   /** Restores a state from getState. */
   setState(state: GeneratorState): void {
+    if (state.s.length !== 4 || state.s.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || state.s.every((w) => w === 0)) {
+      throw new TensorError('Generator.setState', `expected four uint32 words, not all zero, got ${JSON.stringify(state.s)}`);
+    }
     [this.s0, this.s1, this.s2, this.s3] = state.s;
     this.spare = state.spareNormal;
   }
@@ -116,12 +129,27 @@ function filled(op: string, shape: readonly number[], dtype: DType, draw: () => 
   return new NDArray(s, shape);
 }
 
-/** Uniform [low, high) floats. */
+function checkFloatDtype(op: string, dtype: DType): void {
+  if (dtype !== 'float32' && dtype !== 'float64') throw new TensorError(op, `expected dtype float32 or float64, got ${dtype}`);
+}
+
+/** Uniform [low, high) floats. A float32 draw that rounds up to `high` is redrawn, so `high` never appears. */
 export function rand(shape: readonly number[], opts: { dtype?: DType; low?: number; high?: number; generator?: Generator } = {}): NDArray {
   const g = opts.generator ?? defaultGenerator;
+  const dtype = opts.dtype ?? 'float32';
+  checkFloatDtype('rand', dtype);
   const low = opts.low ?? 0;
-  const span = (opts.high ?? 1) - low;
-  return filled('rand', shape, opts.dtype ?? 'float32', () => low + span * g.random());
+  const high = opts.high ?? 1;
+  if (!Number.isFinite(low) || !Number.isFinite(high) || !(high >= low)) {
+    throw new TensorError('rand', `expected finite low <= high, got low ${low}, high ${high}`);
+  }
+  const span = high - low;
+  if (dtype === 'float64' || span === 0) return filled('rand', shape, dtype, () => low + span * g.random());
+  return filled('rand', shape, dtype, () => {
+    let v = Math.fround(low + span * g.random());
+    while (v >= high) v = Math.fround(low + span * g.random());
+    return v;
+  });
 }
 
 /** Normal(mean, std) floats. */
@@ -129,7 +157,9 @@ export function randn(shape: readonly number[], opts: { dtype?: DType; mean?: nu
   const g = opts.generator ?? defaultGenerator;
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
-  return filled('randn', shape, opts.dtype ?? 'float32', () => mean + std * g.normal());
+  const dtype = opts.dtype ?? 'float32';
+  checkFloatDtype('randn', dtype);
+  return filled('randn', shape, dtype, () => mean + std * g.normal());
 }
 
 /** Uniform integers in [low, high), int32 by default. */
@@ -138,7 +168,10 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new TensorError('randint', `expected integers low < high, got ${low}, ${high}`);
   }
-  return filled('randint', shape, opts.dtype ?? 'int32', () => g.randint(low, high));
+  const dtype = opts.dtype ?? 'int32';
+  const [lo, hi] = dtype === 'uint8' ? [0, 256] : dtype === 'int32' ? [-(2 ** 31), 2 ** 31] : [-(2 ** 53), 2 ** 53];
+  if (low < lo || high > hi) throw new TensorError('randint', `range [${low}, ${high}) does not fit dtype ${dtype}`);
+  return filled('randint', shape, dtype, () => g.randint(low, high));
 }
 
 /** A random permutation of 0..n-1 (Fisher-Yates), int32. */
