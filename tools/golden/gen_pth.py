@@ -97,7 +97,7 @@ def write_zip(path, entries):
     """A zip of stored entries, as torch writes them."""
     with zipfile.ZipFile(path, 'w', compression=zipfile.ZIP_STORED) as z:
         for n, data in entries:
-            z.writestr(n, data)
+            z.writestr(zipfile.ZipInfo(n, date_time=(2020, 1, 1, 0, 0, 0)), data)  # fixed time: reproducible bytes
 
 
 # ---- hand-built pickles (plain opcodes) ----
@@ -181,6 +181,48 @@ def np_expected(d):
     return out
 
 
+def plain_values():
+    """Python values that exercise the pickle opcodes (ints of every width, floats, str, bytes, containers, memo)."""
+    shared = [1, 2]
+    return {
+        'ints': [0, 1, -1, 255, 256, 65535, 65536, 2**31 - 1, -2**31, 2**40, -2**53, 2**63 - 1, -2**63, 2**70, -(2**100)],
+        'floats': [0.5, -1e300, 1.0 / 3.0, float('inf')],
+        'strs': ['', 'h\u00e9llo \u20ac', 'x' * 300, 'line\nbreak \\ quote\''],
+        'bytes': [b'', b'\x00\xff\x80', bytes(range(256)) * 2],
+        'tuples': [(), (1,), (1, 2), (1, 2, 3), (1, (2, 3), 4, 5)],
+        'bools': [True, False, None],
+        'set': {3, 1, 2},
+        'frozenset': frozenset({'a', 'b'}),
+        'shared': [shared, shared],
+        'nested': {'a': {'b': [1, {'c': ()}]}},
+        'od': collections.OrderedDict([('z', 1), ('a', 2)]),
+        'bytearray': bytearray(b'ab'),
+    }
+
+
+def canonical(v):
+    """The JSON form the TypeScript test converts unpickled values into, to compare with these."""
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int):
+        return v if abs(v) < 2**53 else {'int': str(v)}  # JS safe integers stay numbers
+    if isinstance(v, float):
+        return v if v == v and abs(v) != float('inf') else {'float': repr(v)}
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (bytes, bytearray)):
+        return {'bytes': v.hex()}
+    if isinstance(v, tuple):
+        return {'tuple': [canonical(x) for x in v]}
+    if isinstance(v, list):
+        return [canonical(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return {'set': sorted(canonical(x) for x in v)}
+    if isinstance(v, dict):
+        return {'dict': [[canonical(k), canonical(x)] for k, x in v.items()]}
+    raise TypeError(type(v))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     expected = {'torch_version': torch.__version__, 'files': {}}
@@ -242,6 +284,17 @@ def main():
     open(os.path.join(OUT, 'numpy_py2_style.pkl'), 'wb').write(f.getvalue())
     np_exp['numpy_py2_style.pkl'] = np_expected(cif)
     expected['numpy'] = np_exp
+
+    # Plain Python values at every protocol (0 and 1 too: their text opcodes are read as well).
+    vals = plain_values()
+    for proto in range(0, 6):
+        open(os.path.join(OUT, f'values_proto{proto}.pkl'), 'wb').write(pickle.dumps(vals, protocol=proto))
+    expected['values'] = canonical(vals)
+    import pickletools
+    expected['opcodes'] = {o.name: ord(o.code) for o in pickletools.opcodes}
+
+    # An int64 outside the int32 range that int64 tensors load as.
+    save({'big': torch.tensor([1, 2**40], dtype=torch.int64)}, 'long_out_of_range_legacy.pth', True)
 
     with open(os.path.join(OUT, 'expected.json'), 'w') as fh:
         json.dump(expected, fh, indent=1, sort_keys=False)

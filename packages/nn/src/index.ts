@@ -33,3 +33,8 @@ export { batchNorm, type BatchNormOptions } from './functions/batch-norm';
 export { crossEntropy, nllLoss, mseLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
 export { topkAccuracy, topkCorrect } from './metrics';
 export { SafetensorsError, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, isDefaultInt64Key, type SafetensorsContent, type SafetensorsWriteOptions } from './safetensors';
+export { loadTorchCheckpoint, CheckpointError, type LoadTorchCheckpointOptions } from './torch-checkpoint';
+export {
+  readPickle, readPickleAt, PickleError, PyGlobal, PyObject, PyOrderedDict, NumpyArray, NumpyDType, numpyToNDArray,
+  TorchTensorRef, TorchStorageRef, isTuple, isDict, type PickleValue, type PickleDict, type ReadPickleOptions,
+} from './pickle';

@@ -294,9 +294,11 @@ class Unpickler {
           break;
         }
         case OP.FLOAT: {
-          const s = this.line();
-          const v = Number(s);
-          if (Number.isNaN(v) && !/nan/i.test(s)) this.fail(`FLOAT argument '${s}' is not a number`);
+          // Python writes repr(float): decimal text, or inf / -inf / nan.
+          const s = this.line().trim();
+          const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, '-nan': NaN };
+          const v = special[s.toLowerCase()] ?? (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : undefined);
+          if (v === undefined) this.fail(`FLOAT argument '${s}' is not a number`);
           this.push(v);
           break;
         }
