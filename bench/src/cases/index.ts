@@ -1,10 +1,12 @@
 // The registry of benchmark suites: to add one, write cases/<name>.ts exporting a BenchSuite and list it here.
 import type { BenchSuite } from '../harness';
 import { conv2dSuite } from './conv2d';
+import { dataLoaderSuite } from './data-loader';
 import { matmulSuite } from './matmul';
 
 /** Every suite `pnpm bench` knows, in run order. */
 export const SUITES: BenchSuite[] = [
   matmulSuite,
   conv2dSuite,
+  dataLoaderSuite,
 ];
