@@ -11,3 +11,6 @@ export { sum, mean, variance, max, min, logsumexp, logSoftmax, type ReduceOption
 export { reshape, view, permute, transpose, expand, slice, narrow, squeeze, unsqueeze, flatten, contiguous, cast, type ShapeOptions, type PermuteOptions, type SliceOptions, type SqueezeOptions, type UnsqueezeOptions, type CastOptions } from './ops/views';
 export { matmul } from './ops/matmul';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck';
+export { conv2d, unfold, fold } from './ops/conv';
+export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d } from './ops/pool';
+export { concat, stack, pad, type JoinOptions, type PadOptions } from './ops/join';
