@@ -25,15 +25,15 @@ export { summarize, type ModelSummary, type SummaryRow } from './summary';
 export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d';
 export { Linear, type LinearOptions } from './layers/linear';
 export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './layers/batch-norm';
-export { ReLU, Flatten, Identity, AdaptiveAvgPool2d } from './layers/simple';
+export { ReLU, Flatten, Identity } from './layers/simple';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type PoolLayerOptions } from './layers/pooling';
 export { Dropout, type DropoutOptions } from './layers/dropout';
 export { Sequential } from './layers/sequential';
-export { conv2d, type Conv2dFunctionOptions } from './functions/conv2d';
 export { batchNorm, type BatchNormOptions } from './functions/batch-norm';
 export { crossEntropy, nllLoss, mseLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
 export { topkAccuracy, topkCorrect } from './metrics';
 export { SafetensorsError, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, isDefaultInt64Key, type SafetensorsContent, type SafetensorsWriteOptions } from './safetensors';
-export { loadTorchCheckpoint, CheckpointError, type LoadTorchCheckpointOptions } from './torch-checkpoint';
+export { loadTorchCheckpoint, readTorchCheckpoint, CheckpointError, type LoadTorchCheckpointOptions, type TorchCheckpointContent } from './torch-checkpoint';
 export {
   readPickle, readPickleAt, PickleError, PyGlobal, PyObject, PyOrderedDict, NumpyArray, NumpyDType, numpyToNDArray,
   TorchTensorRef, TorchStorageRef, isTuple, isDict, type PickleValue, type PickleDict, type ReadPickleOptions,

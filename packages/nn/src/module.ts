@@ -87,6 +87,10 @@ export abstract class Module {
     if (p === undefined || p === null) throw new NNError(this.describe(), `has no parameter '${name}'`);
     return p;
   }
+  /** A registered parameter, or null when registered as absent or not registered (e.g. bias=false). */
+  optionalParameter(name: string): Parameter | null {
+    return this.params.get(name) ?? null;
+  }
   /** A registered buffer (throws when absent). */
   getBuffer(name: string): NDArray {
     const b = this.buffers.get(name);
@@ -242,6 +246,32 @@ export abstract class Module {
   /** The module tree with output shapes for an input of `inputShape` and parameter counts (see summarize). */
   summary(inputShape: readonly number[], options: { dtype?: DType } = {}): ModelSummary {
     return summarize(this, inputShape, options);
+  }
+
+  /**
+   * Runs call(input) with parameters (by dotted name) replaced by the given tensors, then restores
+   * them (torch.func.functional_call): gradients flow to the given tensors, e.g. gradcheck's leaves.
+   */
+  functionalCall(overrides: Record<string, Tensor>, input: Tensor): Tensor {
+    const owners = new Map(this.namedModules());
+    const restore: [Map<string, Parameter | null>, string, Parameter | null][] = [];
+    try {
+      for (const [key, t] of Object.entries(overrides)) {
+        const cut = key.lastIndexOf('.');
+        const owner = owners.get(cut < 0 ? '' : key.slice(0, cut));
+        const local = key.slice(cut + 1);
+        if (owner === undefined || !owner.params.has(local)) throw new NNError(this.describe(), `functionalCall: no parameter named '${key}'`);
+        restore.push([owner.params, local, owner.params.get(local)!]);
+        // the entry holds the plain Tensor only while this call runs
+        owner.params.set(local, t as Parameter);
+      }
+      return this.call(input);
+    } finally {
+      for (let i = restore.length - 1; i >= 0; i--) {
+        const [map, local, p] = restore[i]!;
+        map.set(local, p);
+      }
+    }
   }
 
   /** Text after the class name in toString(), e.g. "3, 16, kernel_size=(3, 3)". */

@@ -23,10 +23,6 @@ export abstract class BatchNormBase extends Module {
   readonly momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
-  /** Per-channel scale (gamma), starts at 1; null when affine is false. */
-  readonly weight: Parameter | null;
-  /** Per-channel shift (beta), starts at 0; null when affine is false. */
-  readonly bias: Parameter | null;
   protected abstract readonly ranks: readonly number[];
   protected abstract readonly layout: string;
 
@@ -43,11 +39,20 @@ export abstract class BatchNormBase extends Module {
       throw new NNError(this.constructor.name, `numFeatures must be a positive integer, got ${numFeatures}`);
     }
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.registerParameter('weight', this.affine ? new Parameter(ones([numFeatures], dtype)) : null);
-    this.bias = this.registerParameter('bias', this.affine ? new Parameter(zeros([numFeatures], dtype)) : null);
+    this.registerParameter('weight', this.affine ? new Parameter(ones([numFeatures], dtype)) : null);
+    this.registerParameter('bias', this.affine ? new Parameter(zeros([numFeatures], dtype)) : null);
     this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures], dtype) : null);
     this.registerBuffer('running_var', this.trackRunningStats ? ones([numFeatures], dtype) : null);
     this.registerBuffer('num_batches_tracked', this.trackRunningStats ? scalar(0, 'int32') : null);
+  }
+
+  /** Per-channel scale (gamma), starts at 1; null when affine is false. */
+  get weight(): Parameter | null {
+    return this.optionalParameter('weight');
+  }
+  /** Per-channel shift (beta), starts at 0; null when affine is false. */
+  get bias(): Parameter | null {
+    return this.optionalParameter('bias');
   }
 
   /** The running mean buffer (C); null without trackRunningStats. */

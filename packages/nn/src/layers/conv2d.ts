@@ -1,7 +1,6 @@
-// Conv2d: a 2-D convolution layer with PyTorch's default init (torch.nn.Conv2d, groups = 1).
-import type { Tensor } from '@adder/autograd';
+// Conv2d: a 2-D convolution layer with PyTorch's default init (torch.nn.Conv2d, groups = 1), on autograd's conv2d Function.
+import { conv2d, type Tensor } from '@adder/autograd';
 import { zeros, type DType, type Generator } from '@adder/tensor';
-import { conv2d } from '../functions/conv2d';
 import { defaultLayerInit } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -19,8 +18,6 @@ export interface Conv2dLayerOptions {
 
 /** y = conv2d(x, weight) + bias; weight (out, in, kh, kw) and bias (out) start as U(+-1/sqrt(fan_in)). */
 export class Conv2d extends Module {
-  readonly weight: Parameter;
-  readonly bias: Parameter | null;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -38,9 +35,18 @@ export class Conv2d extends Module {
     this.padding = pair(options.padding ?? 0);
     this.dilation = pair(options.dilation ?? 1);
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.registerParameter('weight', new Parameter(zeros([outChannels, inChannels, ...this.kernelSize], dtype)));
-    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outChannels], dtype)));
+    this.registerParameter('weight', new Parameter(zeros([outChannels, inChannels, ...this.kernelSize], dtype)));
+    this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outChannels], dtype)));
     this.resetParameters(options.generator);
+  }
+
+  /** The weight parameter. */
+  get weight(): Parameter {
+    return this.getParameter('weight');
+  }
+  /** The bias parameter, or null without bias. */
+  get bias(): Parameter | null {
+    return this.optionalParameter('bias');
   }
 
   /** Re-draws weight and bias with PyTorch's default init. */

@@ -15,8 +15,6 @@ export interface LinearOptions {
 
 /** y = x W^T + b for x (..., inFeatures); weight (out, in) and bias (out) start as U(+-1/sqrt(in)). */
 export class Linear extends Module {
-  readonly weight: Parameter;
-  readonly bias: Parameter | null;
 
   constructor(
     readonly inFeatures: number,
@@ -25,9 +23,18 @@ export class Linear extends Module {
   ) {
     super();
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures], dtype)));
-    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outFeatures], dtype)));
+    this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures], dtype)));
+    this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outFeatures], dtype)));
     this.resetParameters(options.generator);
+  }
+
+  /** The weight parameter. */
+  get weight(): Parameter {
+    return this.getParameter('weight');
+  }
+  /** The bias parameter, or null without bias. */
+  get bias(): Parameter | null {
+    return this.optionalParameter('bias');
   }
 
   /** Re-draws weight and bias with PyTorch's default init. */

@@ -74,3 +74,31 @@ export function maxAbsDiff(a: unknown, b: unknown): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, maxAbsDiff(a[i], b[i]));
   return m;
 }
+
+/** Naive 2-D pooling of x [N][C][H][W] ('max' pads with -Infinity, 'avg' counts the padding). */
+export function naivePool2d(x: number[][][][], kind: 'max' | 'avg', k: [number, number], s: [number, number], p: [number, number]): number[][][][] {
+  const H = x[0]![0]!.length, W = x[0]![0]![0]!.length;
+  const outH = Math.floor((H + 2 * p[0] - k[0]) / s[0]) + 1;
+  const outW = Math.floor((W + 2 * p[1] - k[1]) / s[1]) + 1;
+  return x.map((planes) =>
+    planes.map((plane) => {
+      const rows: number[][] = [];
+      for (let oy = 0; oy < outH; oy++) {
+        const row: number[] = [];
+        for (let ox = 0; ox < outW; ox++) {
+          let acc = kind === 'max' ? -Infinity : 0;
+          for (let ky = 0; ky < k[0]; ky++)
+            for (let kx = 0; kx < k[1]; kx++) {
+              const iy = oy * s[0] - p[0] + ky;
+              const ix = ox * s[1] - p[1] + kx;
+              const v = iy < 0 || iy >= H || ix < 0 || ix >= W ? (kind === 'max' ? -Infinity : 0) : plane[iy]![ix]!;
+              acc = kind === 'max' ? Math.max(acc, v) : acc + v;
+            }
+          row.push(kind === 'max' ? acc : acc / (k[0] * k[1]));
+        }
+        rows.push(row);
+      }
+      return rows;
+    }),
+  );
+}
