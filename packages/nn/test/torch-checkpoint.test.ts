@@ -1,7 +1,7 @@
 // loadTorchCheckpoint on files torch 1.13 wrote (zip and legacy), against the values torch held when saving.
 import { describe, expect, it } from 'vitest';
 import type { NDArray } from '@adder/tensor';
-import { loadTorchCheckpoint } from '../src/torch-checkpoint';
+import { loadTorchCheckpoint, readTorchCheckpoint } from '../src/torch-checkpoint';
 import type { ExpectedTensor } from './pickle-fixtures';
 import { EXPECTED, fixture, fixtureBytes } from './pickle-fixtures';
 
@@ -72,4 +72,11 @@ describe('loadTorchCheckpoint on torch 1.13 fixtures', () => {
       expect(Object.keys(got)).not.toContain('3.scratch');
     });
   }
+
+  it('reports the torch storage type of every tensor (int64 tensors come from LongStorage)', () => {
+    const storageOf: Record<string, string> = { float32: 'Float', float64: 'Double', float16: 'Half', int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+    const { storageTypes } = readTorchCheckpoint(fixture('basic_legacy.pth'));
+    const expected = EXPECTED.files['basic_legacy.pth']!;
+    expect(storageTypes).toEqual(Object.fromEntries(Object.entries(expected).map(([k, e]) => [k, storageOf[e.dtype]])));
+  });
 });

@@ -1,5 +1,5 @@
 // The torch checkpoint reader's public surface.
-export { loadTorchCheckpoint, type LoadTorchCheckpointOptions } from './load';
+export { loadTorchCheckpoint, readTorchCheckpoint, type LoadTorchCheckpointOptions, type TorchCheckpointContent } from './load';
 export { CheckpointError } from './errors';
 export { readZipDirectory, ZipFormatError, type ZipEntry } from './zip';
 export { crc32 } from './crc32';

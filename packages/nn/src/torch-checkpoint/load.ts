@@ -1,7 +1,7 @@
 // loadTorchCheckpoint: reads a torch.save file (zip or legacy) into a record of named NDArrays, without Python.
 import { readFileSync } from 'node:fs';
 import type { NDArray } from '@adder/tensor';
-import type { PickleValue } from '../pickle';
+import type { PickleValue, TorchStorageType } from '../pickle';
 import { PickleError, PyObject, TorchTensorRef, isDict, describeValue } from '../pickle';
 import { CheckpointError } from './errors';
 import type { ParsedContainer } from './legacy-format';
@@ -25,9 +25,16 @@ function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
 }
 
+/** The tensors of a checkpoint plus the torch storage type each one came from (e.g. 'Long' for int64). */
+export interface TorchCheckpointContent {
+  tensors: Record<string, NDArray>;
+  storageTypes: Record<string, TorchStorageType>;
+}
+
 /** Walks dicts and pickled nn.Modules (as state_dict does: parameters, buffers, then children) to named tensors. */
 class TensorCollector {
   readonly out = new Map<string, NDArray>();
+  readonly types = new Map<string, TorchStorageType>();
   constructor(
     private readonly file: string,
     private readonly table: StorageTable,
@@ -36,6 +43,7 @@ class TensorCollector {
   private add(name: string, t: TorchTensorRef): void {
     if (this.out.has(name)) throw new CheckpointError(this.file, `tensor name '${name}' occurs twice`);
     this.out.set(name, this.table.tensor(name, t));
+    this.types.set(name, t.storage.type);
   }
 
   private entries(owner: string, v: PickleValue | undefined): [string, PickleValue][] {
@@ -90,6 +98,11 @@ function parseContainer(file: string, bytes: Uint8Array, opts: LoadTorchCheckpoi
  * int32 (range-checked), Bool as uint8; tensors are views (shared storages stay shared); CUDA tensors load to the CPU.
  */
 export function loadTorchCheckpoint(source: string | Uint8Array, opts: LoadTorchCheckpointOptions = {}): Record<string, NDArray> {
+  return readTorchCheckpoint(source, opts).tensors;
+}
+
+/** As loadTorchCheckpoint, and also reports each tensor's torch storage type (to write int64 back as I64). */
+export function readTorchCheckpoint(source: string | Uint8Array, opts: LoadTorchCheckpointOptions = {}): TorchCheckpointContent {
   const file = typeof source === 'string' ? source : (opts.name ?? '<bytes>');
   let bytes: Uint8Array;
   try {
@@ -100,24 +113,25 @@ export function loadTorchCheckpoint(source: string | Uint8Array, opts: LoadTorch
   } catch (e) {
     throw new CheckpointError(file, `cannot read the file: ${(e as Error).message}`);
   }
-  let tensors: Map<string, NDArray>;
+  let collector: TensorCollector;
   try {
     const { root, storageBytes } = parseContainer(file, bytes, opts);
-    const collector = new TensorCollector(file, new StorageTable(file, storageBytes));
+    collector = new TensorCollector(file, new StorageTable(file, storageBytes));
     collector.collect('', root);
-    tensors = collector.out;
-    if (tensors.size === 0) throw new CheckpointError(file, `no tensors found (the top-level value is ${describeValue(root)})`);
+    if (collector.out.size === 0) throw new CheckpointError(file, `no tensors found (the top-level value is ${describeValue(root)})`);
   } catch (e) {
     if (e instanceof PickleError) throw new CheckpointError(file, `${e.problem} (pickle byte ${e.position})`);
     throw e;
   }
   const prefix = opts.stripPrefix ?? '';
-  const renamed = new Map<string, NDArray>();
-  for (const [name, t] of tensors) {
+  const tensors = new Map<string, NDArray>();
+  const storageTypes = new Map<string, TorchStorageType>();
+  for (const [name, t] of collector.out) {
     const key = prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
-    if (renamed.has(key)) throw new CheckpointError(file, `stripping '${prefix}' makes the key '${key}' occur twice`);
-    renamed.set(key, t);
+    if (tensors.has(key)) throw new CheckpointError(file, `stripping '${prefix}' makes the key '${key}' occur twice`);
+    tensors.set(key, t);
+    storageTypes.set(key, collector.types.get(name)!);
   }
   // fromEntries defines own properties, so even a key named __proto__ stays a plain entry.
-  return Object.fromEntries(renamed);
+  return { tensors: Object.fromEntries(tensors), storageTypes: Object.fromEntries(storageTypes) };
 }
