@@ -7,7 +7,7 @@ export { encodeIdx } from './idxWrite';
 export { loadSample, SAMPLE_DIR } from './sample';
 export { CIFAR_IMAGE_BYTES, parseCifarBinary, parseClassNames, concatRecords, type CifarRecords } from './cifarBinary';
 export { loadCifar10, loadCifar100, downloadAndExtract, extractAtomically, CIFAR_ARCHIVES, CIFAR10_CLASSES, type CifarArchive, type CifarOptions } from './cifar';
-export { loadCifar10Pickled } from './cifarPickle';
+export { loadCifar10Pickled, parsePickledBatch, parsePickledMeta } from './cifarPickle';
 export { readTarGzMembers, concatBytes } from './tarball';
 export { downloadFile, md5OfFile, NetworkError, type DownloadOptions } from './download';
 export { createProgressBar, type ProgressSink } from './progress';
