@@ -3,10 +3,12 @@ import type { BenchSuite } from '../harness';
 import { conv2dSuite } from './conv2d';
 import { dataLoaderSuite } from './data-loader';
 import { matmulSuite } from './matmul';
+import { tfjsSuite } from './tfjs';
 
 /** Every suite `pnpm bench` knows, in run order. */
 export const SUITES: BenchSuite[] = [
   matmulSuite,
   conv2dSuite,
   dataLoaderSuite,
+  tfjsSuite,
 ];
