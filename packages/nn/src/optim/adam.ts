@@ -98,7 +98,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 /** torch.optim.Adam (L2 weight decay added to the gradient). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: OptimParam[] | ParamGroupSpec<AdamOptions>[], options: AdamInit = {}) {
+  constructor(params: Iterable<OptimParam> | ParamGroupSpec<AdamOptions>[], options: AdamInit = {}) {
     super('Adam', params, resolve(options, 0));
   }
 }
@@ -106,7 +106,7 @@ export class Adam extends AdamBase {
 /** torch.optim.AdamW (decoupled weight decay p *= 1 - lr*wd). Defaults as Adam, weightDecay 1e-2. */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
-  constructor(params: OptimParam[] | ParamGroupSpec<AdamOptions>[], options: AdamInit = {}) {
+  constructor(params: Iterable<OptimParam> | ParamGroupSpec<AdamOptions>[], options: AdamInit = {}) {
     super('AdamW', params, resolve(options, 1e-2));
   }
 }

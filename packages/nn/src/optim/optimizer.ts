@@ -46,10 +46,12 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected readonly name: string;
   readonly defaults: O;
 
-  constructor(name: string, params: OptimParam[] | ParamGroupSpec<O>[], defaults: O) {
+  constructor(name: string, paramsIn: Iterable<OptimParam> | ParamGroupSpec<O>[], defaults: O) {
     this.name = name;
     this.defaults = defaults;
     this.validate(defaults);
+    // a list of parameters (e.g. model.parameters()) or of parameter groups
+    const params = [...paramsIn] as OptimParam[] | ParamGroupSpec<O>[];
     if (params.length === 0) throw new NNError(name, 'got an empty parameter list');
     const groups: ParamGroupSpec<O>[] = isGroupList(params) ? params : [{ params } as ParamGroupSpec<O>];
     for (const g of groups) this.addParamGroup(g);

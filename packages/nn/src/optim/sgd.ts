@@ -19,7 +19,7 @@ export interface SGDOptions {
  * The buffer carries no lr, so changing lr between steps behaves as in PyTorch.
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: OptimParam[] | ParamGroupSpec<SGDOptions>[], options: Partial<SGDOptions> & { lr: number }) {
+  constructor(params: Iterable<OptimParam> | ParamGroupSpec<SGDOptions>[], options: Partial<SGDOptions> & { lr: number }) {
     super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
   }
 
