@@ -51,6 +51,14 @@ describe('matmul', () => {
     );
   });
 
+  it('crosses the 2048-column panel boundary (N = 2053) with a transposed B', () => {
+    const [m, k, n] = [5, 3, 2053];
+    const a = Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
+    const b = Array.from({ length: k * n }, (_, i) => ((i * 13) % 9) - 4);
+    const C = matmul(withLayout(a, [m, k], 'float32', 'strided'), withLayout(b, [k, n], 'float32', 'transposed'));
+    expect(Array.from(C.toTyped())).toEqual(naiveMatmul({ shape: [m, k], data: a }, { shape: [k, n], data: b }).data);
+  });
+
   it('batched 3-D broadcasts a batch dim of 1 and a 2-D operand on either side', () => {
     fc.assert(
       fc.property(
@@ -109,6 +117,7 @@ describe('gemm', () => {
         for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C.set(c0[i * n + j]!, i, j);
         gemm(withLayout(a, [m, k], 'float64', la), withLayout(b, [k, n], 'float64', 'transposed'), C, { alpha, beta });
         const ab = naiveMatmul({ shape: [m, k], data: a }, { shape: [k, n], data: b }).data;
+        // + 0 maps -0 to 0: the kernel adds the product into a zeroed C, which never yields -0
         expect(Array.from(C.toTyped())).toEqual(ab.map((v, i) => alpha * v + beta * c0[i]! + 0));
         // the columns around the view are untouched
         for (let i = 0; i < m; i++) expect([wide.get(i, 0), wide.get(i, 1), wide.get(i, n + 2)]).toEqual([0, 0, 0]);
