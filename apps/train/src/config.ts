@@ -1,0 +1,128 @@
+// The training configuration: flag table, recipes and their resolution into one TrainConfig.
+import os from 'node:os';
+import path from 'node:path';
+import { type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
+
+/** Everything a training run needs to know; written to config.json and checkpoint metadata. */
+export interface TrainConfig {
+  recipe: 'default' | 'paper';
+  model: 'resnet20' | 'resnet32' | 'resnet56' | 'resnet50';
+  kind: 'adder' | 'cnn';
+  eta: number;
+  dataset: 'sample' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic';
+  dataDir: string | null;
+  download: boolean;
+  subset: number | null;
+  evalSubset: number | null;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+  schedule: 'cosine' | 'step' | 'constant';
+  warmupEpochs: number;
+  bnRecalibBatches: number;
+  seed: number;
+  threads: number;
+  out: string | null;
+  resume: string | null;
+  evalEvery: number;
+}
+
+/** Every flag of `pnpm train`, with its default as shown by --help. */
+export const TRAIN_FLAGS: FlagTable = {
+  recipe: { type: 'string', choices: ['default', 'paper'], default: 'default', help: "'paper' = the reference CIFAR-10 recipe (cifar10, batch 256, lr 0.1, 400-epoch cosine)" },
+  model: { type: 'string', choices: ['resnet20', 'resnet32', 'resnet56', 'resnet50'], default: 'resnet20', help: 'architecture' },
+  kind: { type: 'string', choices: ['adder', 'cnn'], default: 'adder', help: 'AdderNet or its CNN twin' },
+  eta: { type: 'string', placeholder: 'N', default: '0.2', help: "the adder layers' adaptive learning-rate scale (eq. 13)" },
+  dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], default: 'sample', help: 'training data (sample = the bundled Fashion-MNIST subset)' },
+  'data-dir': { type: 'string', placeholder: 'DIR', help: 'where the dataset files are (cifar: ./data/<name>; fashion-mnist: /usr/share/datasets/fashion-mnist)' },
+  download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
+  subset: { type: 'string', placeholder: 'N', help: 'train on the first N examples only' },
+  'eval-subset': { type: 'string', placeholder: 'N', help: 'evaluate on the first N test examples only' },
+  epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
+  'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
+  lr: { type: 'string', placeholder: 'X', default: '0.1', help: 'base learning rate' },
+  momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
+  'weight-decay': { type: 'string', placeholder: 'X', default: '5e-4', help: 'SGD weight decay' },
+  nesterov: { type: 'boolean', default: false, help: 'Nesterov momentum' },
+  schedule: { type: 'string', choices: ['cosine', 'step', 'constant'], default: 'cosine', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); step: x0.1 at 50% and 75%' },
+  'warmup-epochs': { type: 'string', placeholder: 'N', default: '0', help: 'linear warmup over the first N epochs (per step)' },
+  'bn-recalib': { type: 'string', placeholder: 'N', default: '20', help: 're-estimate BatchNorm statistics on N training batches before each evaluation (0 = off)' },
+  seed: { type: 'string', placeholder: 'N', default: '0', help: 'random seed (init, shuffling, augmentation)' },
+  threads: { type: 'string', placeholder: 'N', default: 'all cores', help: 'worker threads for the kernels' },
+  out: { type: 'string', placeholder: 'DIR', help: 'run folder (default runs/<date>-<model>-<dataset>/)' },
+  resume: { type: 'string', placeholder: 'PATH', help: 'resume from a checkpoint (last.safetensors) or its run folder' },
+  'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
+};
+
+/** The reference recipe of ADDERNET.md: flags given on the command line still override it. */
+const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0 };
+
+/** Parses `pnpm train` flags into a config (throws UsageError on bad input). */
+export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean } {
+  const { values, positionals } = parseFlags('train', TRAIN_FLAGS, argv);
+  if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'. Flags start with --; see --help.`);
+  const given = (k: string): boolean => values[k] !== undefined;
+  const str = (k: string): string => (values[k] as string | undefined) ?? (TRAIN_FLAGS[k]!.default as string);
+  const num = (k: string, o: { integer?: boolean; min?: number; max?: number } = {}): number => numberFlag('train', k, str(k), o)!;
+  const recipe = str('recipe') as TrainConfig['recipe'];
+  const base: TrainConfig = {
+    recipe,
+    model: str('model') as TrainConfig['model'],
+    kind: str('kind') as TrainConfig['kind'],
+    eta: num('eta', { min: 0 }),
+    dataset: str('dataset') as TrainConfig['dataset'],
+    dataDir: given('data-dir') ? path.resolve(userCwd(), str('data-dir')) : null,
+    download: values['download'] === true,
+    subset: given('subset') ? num('subset', { integer: true, min: 1 }) : null,
+    evalSubset: given('eval-subset') ? num('eval-subset', { integer: true, min: 1 }) : null,
+    epochs: num('epochs', { integer: true, min: 1 }),
+    batchSize: num('batch-size', { integer: true, min: 1 }),
+    lr: num('lr', { min: 0 }),
+    momentum: num('momentum', { min: 0, max: 1 }),
+    weightDecay: num('weight-decay', { min: 0 }),
+    nesterov: values['nesterov'] === true,
+    schedule: str('schedule') as TrainConfig['schedule'],
+    warmupEpochs: num('warmup-epochs', { integer: true, min: 0 }),
+    bnRecalibBatches: num('bn-recalib', { integer: true, min: 0 }),
+    seed: num('seed', { integer: true, min: 0 }),
+    threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    out: given('out') ? path.resolve(userCwd(), str('out')) : null,
+    resume: given('resume') ? path.resolve(userCwd(), str('resume')) : null,
+    evalEvery: num('eval-every', { integer: true, min: 1 }),
+  };
+  if (recipe === 'paper') {
+    const flagOf: Record<string, string> = { dataset: 'dataset', batchSize: 'batch-size', lr: 'lr', momentum: 'momentum', weightDecay: 'weight-decay', epochs: 'epochs', schedule: 'schedule', warmupEpochs: 'warmup-epochs', bnRecalibBatches: 'bn-recalib' };
+    for (const [k, v] of Object.entries(PAPER)) if (!given(flagOf[k]!)) (base as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (base.nesterov && (base.momentum <= 0)) throw new UsageError('train: --nesterov requires --momentum > 0');
+  if (base.warmupEpochs >= base.epochs && base.warmupEpochs > 0) throw new UsageError(`train: --warmup-epochs (${base.warmupEpochs}) must be smaller than --epochs (${base.epochs})`);
+  return { config: base, help: values['help'] === true };
+}
+
+/**
+ * The per-epoch learning rate (epochs count from 1). cosine is the reference's formula
+ * lr = 0.5*base*(1 + cos(pi*e/T)) with T = epochs, plus 1 for the paper recipe, whose
+ * 399 epochs run with T = 400 as in the reference main.py (e = 1..399).
+ */
+export function epochLr(config: TrainConfig, epoch: number): number {
+  const T = config.epochs + (config.recipe === 'paper' ? 1 : 0);
+  switch (config.schedule) {
+    case 'constant':
+      return config.lr;
+    case 'step':
+      return config.lr * (epoch > Math.floor(0.75 * config.epochs) ? 0.01 : epoch > Math.floor(0.5 * config.epochs) ? 0.1 : 1);
+    case 'cosine':
+      return 0.5 * config.lr * (1 + Math.cos((Math.PI * epoch) / T));
+  }
+}
+
+/** The lr of one step: the epoch's lr, scaled linearly during warmup (step counts from 0). */
+export function stepLr(config: TrainConfig, epoch: number, stepInEpoch: number, stepsPerEpoch: number): number {
+  const base = epochLr(config, epoch);
+  if (epoch > config.warmupEpochs) return base;
+  const done = (epoch - 1) * stepsPerEpoch + stepInEpoch + 1;
+  return base * Math.min(1, done / (config.warmupEpochs * stepsPerEpoch));
+}
