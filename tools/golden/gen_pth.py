@@ -115,7 +115,7 @@ def forbidden_pickle_stack_global():
     return b'\x80\x04\x95' + struct.pack('<Q', len(body)) + body
 
 
-def legacy_by_hand(path, numel, size, stride, offset=0):
+def legacy_by_hand(path, numel, size, stride, offset=0, location='cpu'):
     """A legacy-format file whose one tensor claims size/stride/offset over a FloatStorage of `numel`."""
     class StoragePid:
         pass
@@ -123,7 +123,7 @@ def legacy_by_hand(path, numel, size, stride, offset=0):
     class P(pickle.Pickler):
         def persistent_id(self, obj):
             if isinstance(obj, StoragePid):
-                return ('storage', torch.FloatStorage, '0', 'cpu', numel, None)
+                return ('storage', torch.FloatStorage, '0', location, numel, None)
             return None
 
     class Rebuild:
@@ -266,8 +266,8 @@ def main():
 
     # A tensor of 8 elements over a storage of 6 (legacy, hand-built).
     legacy_by_hand(os.path.join(OUT, 'tensor_past_storage_legacy.pth'), 6, (2, 4), (4, 1))
-    # And a valid hand-built one with an offset, to check the hand-built writer itself is right.
-    legacy_by_hand(os.path.join(OUT, 'hand_legacy.pth'), 6, (2, 2), (1, 2), offset=1)
+    # And a valid hand-built one with an offset and a cuda:0 location (loads to the CPU), as the official file has.
+    legacy_by_hand(os.path.join(OUT, 'hand_legacy.pth'), 6, (2, 2), (1, 2), offset=1, location='cuda:0')
     expected['files']['hand_legacy.pth'] = {'w': describe(torch.arange(6, dtype=torch.float32).as_strided((2, 2), (1, 2), 1))}
 
     # numpy pickles in the shape of torchvision's cifar-10-batches-py.

@@ -53,7 +53,8 @@ describe('loadTorchCheckpoint on torch 1.13 fixtures', () => {
     expectMatches(loadTorchCheckpoint(fixtureBytes('basic_zip.pth'), { name: 'basic_zip.pth' }), EXPECTED.files['basic_zip.pth']!);
   });
 
-  it('reads a hand-built legacy file whose tensor is a strided view with an offset', () => {
+  it('reads a hand-built legacy file whose tensor is a strided view with an offset, stored on cuda:0', () => {
+    expect(Buffer.from(fixtureBytes('hand_legacy.pth')).includes('cuda:0')).toBe(true);
     expectMatches(loadTorchCheckpoint(fixture('hand_legacy.pth')), EXPECTED.files['hand_legacy.pth']!);
   });
 
