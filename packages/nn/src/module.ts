@@ -109,6 +109,14 @@ export abstract class Module {
     return m;
   }
 
+  /** A descendant by dotted path, e.g. 'layer1.0.bn1' ('' is this module); throws naming the missing part. */
+  getSubmodule(path: string): Module {
+    let m: Module = this;
+    if (path === '') return m;
+    for (const part of path.split('.')) m = m.getModule(part);
+    return m;
+  }
+
   /** The dotted path from the root module ('' for a root). */
   get path(): string {
     const parts: string[] = [];

@@ -73,6 +73,9 @@ describe('Module tree', () => {
     expect([...net.modules()].length).toBe(9);
     expect(net.numParameters()).toBe(1 + 2 * (36 + 4) + 27);
     expect(net.layer1.at(1).path).toBe('layer1.1');
+    expect(net.getSubmodule('layer1.0.bn1')).toBe(net.layer1.at(0).getModule('bn1'));
+    expect(net.getSubmodule('')).toBe(net);
+    expect(() => net.getSubmodule('layer1.2.bn1')).toThrow(/Sequential 'layer1': has no child module '2'/);
   });
 
   it('train/eval set the flag everywhere; zeroGrad nulls gradients; apply visits post-order', () => {
