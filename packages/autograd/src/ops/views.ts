@@ -3,7 +3,6 @@ import * as K from '@adder/tensor';
 import { AutogradError } from '../errors';
 import type { DType, NDArray } from '@adder/tensor';
 import { defineFunction } from '../function';
-import { noGrad } from '../grad-mode';
 import { Tensor } from '../tensor';
 
 /** Options of reshape and view: the target shape (one -1 allowed). */
@@ -159,6 +158,6 @@ export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
 export const contiguous = (a: Tensor): Tensor => ContiguousFn(a);
 /** Converts dtype; float32 <-> float64 is differentiable, a cast to an integer dtype is not (the result is detached). */
 export function cast(a: Tensor, dtype: DType): Tensor {
-  if (!K.isFloat(dtype)) return noGrad(() => new Tensor(a.data.cast(dtype)));
+  if (!K.isFloat(dtype)) return new Tensor(a.data.cast(dtype));
   return CastFn(a, { dtype });
 }
