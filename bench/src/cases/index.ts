@@ -1,5 +1,6 @@
 // The registry of benchmark suites: to add one, write cases/<name>.ts exporting a BenchSuite and list it here.
 import type { BenchSuite } from '../harness';
+import { autogradMlpSuite } from './autograd-mlp';
 import { conv2dSuite } from './conv2d';
 import { dataLoaderSuite } from './data-loader';
 import { matmulSuite } from './matmul';
@@ -10,5 +11,6 @@ export const SUITES: BenchSuite[] = [
   matmulSuite,
   conv2dSuite,
   dataLoaderSuite,
+  autogradMlpSuite,
   tfjsSuite,
 ];
