@@ -101,11 +101,11 @@ async function loadCifar(layout: CifarLayout, options: CifarOptions): Promise<Im
     if (pyFolder) return loadCifar10Pickled(pyFolder, split);
     if (existsSync(join(root, py.file))) return loadCifar10Pickled(join(root, py.file), split);
   }
-  if (!options.download) throw missingError(layout, archive, root, 'download was not requested');
+  if (!options.download) throw missingError(layout, archive, root, 'download was not requested', wanted);
   try {
     await downloadAndExtract(archive, root, options.progress ?? true);
   } catch (e) {
-    if (e instanceof NetworkError) throw missingError(layout, archive, root, e.message);
+    if (e instanceof NetworkError) throw missingError(layout, archive, root, e.message, wanted);
     throw e;
   }
   const extracted = join(root, archive.folder);
@@ -168,10 +168,13 @@ export async function extractAtomically(tarGz: string, root: string, folder: str
   }
 }
 
-function missingError(layout: CifarLayout, archive: CifarArchive, root: string, why: string): DataError {
+function missingError(layout: CifarLayout, archive: CifarArchive, root: string, why: string, wanted: readonly string[]): DataError {
+  const folder = join(root, archive.folder);
+  const missing = existsSync(folder) ? wanted.filter((f) => !existsSync(join(folder, f))) : [];
+  const found = missing.length > 0 ? `found ${folder} without ${missing.join(', ')}` : 'found none';
   return new DataError(
     root,
-    `expected ${layout.name} here (a folder ${archive.folder}/ or the archive ${archive.file}), found none (${why}). ` +
+    `expected ${layout.name} here (a folder ${archive.folder}/ or the archive ${archive.file}), ${found} (${why}). ` +
       `To install it by hand, download ${archive.url} (MD5 ${archive.md5}) and put it in ${root}, extracted or not. ` +
       `Offline alternatives: the bundled Fashion-MNIST sample (loadSample, --dataset sample) or the full Fashion-MNIST ` +
       `(apt-get install dataset-fashion-mnist, then loadFashionMnist / --dataset fashion-mnist).`,

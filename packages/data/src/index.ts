@@ -18,3 +18,4 @@ export { toTensor, normalize, pad, padTo, randomCrop, randomHorizontalFlip, comp
 export { cifar10Train, cifar10Test, fashionMnistTrain, fashionMnistTest, CIFAR10_MEAN, CIFAR10_STD, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from './presets';
 export { assembleBatch, type RawBatch } from './batch';
 export { DataLoader, type DataLoaderOptions, type Batch, type LoaderStats } from './loader';
+export { loadNamedDataset, DATASET_NAMES, type DatasetName, type NamedDatasetOptions, type NamedDataset } from './named';

@@ -132,6 +132,14 @@ describe('bad input', () => {
     expect(e.message).toContain('Fashion-MNIST');
   });
 
+  it('an incomplete CIFAR folder names the files it lacks', async () => {
+    const root = join(tmp, 'incomplete');
+    const dir = writeCifar10Folder(root, 1, 1);
+    rmSync(join(dir, 'data_batch_4.bin'));
+    const e = await errorOf(() => loadCifar10({ root, split: 'train' }));
+    expect(e.message).toContain(`found ${dir} without data_batch_4.bin`);
+  });
+
   it('a missing folder names it (IDX)', async () => {
     const root = join(tmp, 'no-such-idx-folder');
     const e = await errorOf(() => loadFashionMnist('test', root));

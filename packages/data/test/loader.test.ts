@@ -4,6 +4,11 @@ import { cifar10Train, DataLoader, syntheticDataset, type Batch } from '../src/i
 
 const ds = syntheticDataset({ length: 103, numClasses: 4, seed: 3 });
 
+/** Bitwise equality of two typed arrays (fast, for whole batches). */
+function sameBits(a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }, b: typeof a): boolean {
+  return Buffer.compare(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
+
 function rows(batches: Iterable<Batch>): Map<number, number[]> {
   const byIndex = new Map<number, number[]>();
   for (const b of batches) {
@@ -63,7 +68,7 @@ describe('DataLoader', () => {
     resumed.forEach((b, k) => {
       expect(b.batchIndex).toBe(k + 3);
       expect(Array.from(b.indices)).toEqual(Array.from(full[k + 3]!.indices));
-      expect(Array.from(b.images.data)).toEqual(Array.from(full[k + 3]!.images.data));
+      expect(sameBits(b.images.data as Float32Array, full[k + 3]!.images.data as Float32Array)).toBe(true);
     });
   });
 
@@ -95,7 +100,7 @@ describe('DataLoader', () => {
         const ref = reference[b.batchIndex]!;
         expect(b.images.shape).toEqual(ref.images.shape);
         expect(Array.from(b.labels.data)).toEqual(Array.from(ref.labels.data));
-        expect(Array.from(b.images.data)).toEqual(Array.from(ref.images.data));
+        expect(sameBits(b.images.data as Float32Array, ref.images.data as Float32Array)).toBe(true);
       });
       expect(loader.stats.workerMs).toBeGreaterThan(0);
     });
@@ -105,10 +110,10 @@ describe('DataLoader', () => {
 describe('syntheticDataset', () => {
   it('is deterministic for a seed, balanced, and its classes differ in stripe orientation', () => {
     const a = syntheticDataset({ length: 40, seed: 5, noise: 0 });
-    expect(Array.from(syntheticDataset({ length: 40, seed: 5, noise: 0 }).pixels)).toEqual(Array.from(a.pixels));
-    expect(Array.from(syntheticDataset({ length: 40, seed: 6, noise: 0 }).pixels)).not.toEqual(Array.from(a.pixels));
+    expect(sameBits(syntheticDataset({ length: 40, seed: 5, noise: 0 }).pixels, a.pixels)).toBe(true);
+    expect(sameBits(syntheticDataset({ length: 40, seed: 6, noise: 0 }).pixels, a.pixels)).toBe(false);
     const noisy = syntheticDataset({ length: 40, seed: 5 });
-    expect(Array.from(syntheticDataset({ length: 40, seed: 5 }).pixels)).toEqual(Array.from(noisy.pixels));
+    expect(sameBits(syntheticDataset({ length: 40, seed: 5 }).pixels, noisy.pixels)).toBe(true);
     expect(Array.from(a.classCounts())).toEqual([10, 10, 10, 10]);
     // Without noise, class 0 (0 deg) varies along x only, class 2 (90 deg) along y only: compare |dx| and |dy| on channel 0.
     const grad = (i: number): [number, number] => {
