@@ -1,6 +1,6 @@
 // The pickle VM against Python: values pickled by CPython at protocols 0-5 must read back as CPython holds them.
 import { describe, expect, it } from 'vitest';
-import { OPCODES, OP, PickleError, PyOrderedDict, readPickle, readPickleAt } from '../src/pickle';
+import { OPCODES, OP, PickleError, PyObject, PyOrderedDict, readPickle, readPickleAt } from '../src/pickle';
 import { EXPECTED, canonical, fixtureBytes } from './pickle-fixtures';
 
 /** Builds a pickle from opcode names and raw argument bytes. */
@@ -82,5 +82,16 @@ describe('readPickle by hand-built opcodes', () => {
 
   it('refuses protocols beyond 5', () => {
     expect(() => readPickle(bytesOf(OP.PROTO, 6, OP.NONE, OP.STOP))).toThrow(/unsupported pickle protocol 6/);
+  });
+
+  it('applies BUILD state as pickle does: a __dict__, a (dict, slots) pair, or other state kept whole', () => {
+    const obj = (state: number[]): PyObject =>
+      readPickle(bytesOf(OP.PROTO, 2, OP.GLOBAL, 'torch.nn.modules.x\nY\n', OP.EMPTY_TUPLE, OP.NEWOBJ, state, OP.BUILD, OP.STOP)) as PyObject;
+    const a = obj([OP.NONE, OP.EMPTY_DICT, OP.SHORT_BINUNICODE, 1, 0x61, OP.BININT1, 1, OP.SETITEM, OP.TUPLE2]);
+    expect([...a.attributes]).toEqual([['a', 1]]);
+    expect(a.otherState).toEqual([]);
+    const b = obj([OP.BININT1, 1, OP.BININT1, 2, OP.TUPLE2]);
+    expect(b.attributes.size).toBe(0);
+    expect(b.otherState).toEqual([[1, 2]]);
   });
 });

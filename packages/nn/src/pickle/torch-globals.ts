@@ -80,17 +80,19 @@ function rebuildTensor(args: readonly PickleValue[], isParameter: boolean): Torc
   return new TorchTensorRef(storage, offset, sz, st, requiresGrad === true, isParameter);
 }
 
+function rebuildParameter(args: readonly PickleValue[]): TorchTensorRef {
+  const [data, requiresGrad] = args;
+  if (!(data instanceof TorchTensorRef)) {
+    throw new BuilderError(`_rebuild_parameter expects a tensor, got ${data === undefined ? 'nothing' : describeValue(data)}`);
+  }
+  return new TorchTensorRef(data.storage, data.storageOffset, data.size, data.stride, requiresGrad === true, true);
+}
+
 /** torch's globals: storage classes are inert markers; rebuilders return TorchTensorRef descriptions. */
 export const TORCH_GLOBALS: Record<string, GlobalHandler> = {
   ...Object.fromEntries(STORAGE_TYPES.map((t) => [`torch.${t}Storage`, {}])),
   'torch._utils._rebuild_tensor_v2': { call: (args) => rebuildTensor(args, false) },
-  'torch._utils._rebuild_parameter': {
-    call(args) {
-      const [data, requiresGrad] = args;
-      if (!(data instanceof TorchTensorRef)) {
-        throw new BuilderError(`_rebuild_parameter expects a tensor, got ${data === undefined ? 'nothing' : describeValue(data)}`);
-      }
-      return new TorchTensorRef(data.storage, data.storageOffset, data.size, data.stride, requiresGrad === true, true);
-    },
-  },
+  'torch._utils._rebuild_parameter': { call: rebuildParameter },
+  // torch >= 1.13 for parameters that carry extra Python state (the state is not needed for the values).
+  'torch._utils._rebuild_parameter_with_state': { call: rebuildParameter },
 };

@@ -174,8 +174,10 @@ class Unpickler {
 
   private build(target: PickleValue, state: PickleValue): void {
     if (target instanceof PyObject || target instanceof PyOrderedDict) {
-      // state is a __dict__, or (dict_state, slot_state) from __reduce_ex__.
-      const parts = isTuple(state) && state.length === 2 ? state : [state];
+      // state is a __dict__, or (dict_state, slot_state) from object.__reduce_ex__; anything else is kept whole.
+      const isDictOrNone = (x: PickleValue | undefined): boolean => x === null || (x !== undefined && isDict(x));
+      const split = isTuple(state) && state.length === 2 && isDictOrNone(state[0]) && isDictOrNone(state[1]);
+      const parts = split ? state : [state];
       for (const part of parts) {
         if (part === null) continue;
         if (isDict(part)) {
