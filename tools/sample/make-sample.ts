@@ -14,11 +14,13 @@ const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../packages/
 mkdirSync(outDir, { recursive: true });
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+/** A Uint8Array view of a node Buffer (node 20's Buffer type is not a Uint8Array to TypeScript 5.9). */
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 
 for (const split of ['train', 'test'] as const) {
   const names = idxFileNames(split);
-  console.log(`${split}: source ${root}/${names.images}.gz sha256 ${sha256(readFileSync(`${root}/${names.images}.gz`))}`);
-  console.log(`${split}: source ${root}/${names.labels}.gz sha256 ${sha256(readFileSync(`${root}/${names.labels}.gz`))}`);
+  console.log(`${split}: source ${root}/${names.images}.gz sha256 ${sha256(bytes(readFileSync(`${root}/${names.images}.gz`)))}`);
+  console.log(`${split}: source ${root}/${names.labels}.gz sha256 ${sha256(bytes(readFileSync(`${root}/${names.labels}.gz`)))}`);
   const full = loadFashionMnist(split, root);
   const taken = new Int32Array(full.classNames.length);
   const picked: number[] = [];
@@ -32,8 +34,8 @@ for (const split of ['train', 'test'] as const) {
   const sub = full.subset(picked).materialize();
   const n = sub.length;
   // gzip level 9 with Node's fixed header (mtime 0), so rerunning gives the same bytes.
-  const images = gzipSync(encodeIdx([n, 28, 28], sub.pixels), { level: 9 });
-  const labels = gzipSync(encodeIdx([n], Uint8Array.from(sub.labels)), { level: 9 });
+  const images = bytes(gzipSync(encodeIdx([n, 28, 28], sub.pixels), { level: 9 }));
+  const labels = bytes(gzipSync(encodeIdx([n], Uint8Array.from(sub.labels)), { level: 9 }));
   writeFileSync(`${outDir}/${names.images}.gz`, images);
   writeFileSync(`${outDir}/${names.labels}.gz`, labels);
   console.log(`${split}: ${n} images (${PER_CLASS[split]} per class), last source index ${picked[picked.length - 1]}, ${images.length + labels.length} bytes gzip'ed`);
