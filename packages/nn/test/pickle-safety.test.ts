@@ -59,6 +59,8 @@ describe('forbidden globals', () => {
     const mine = globalPickle('resnet20', 'ResNet');
     expect(() => readPickle(mine)).toThrow(/forbidden global resnet20\.ResNet.*inertClasses: \['resnet20\.ResNet'\]/);
     expect(readPickle(mine, { inertClasses: ['resnet20.ResNet'] })).toBeInstanceOf(PyObject);
+    expect(readPickle(mine, { inertClasses: ['resnet20.*'] })).toBeInstanceOf(PyObject);
+    expect(() => readPickle(mine, { inertClasses: ['resnet2.*', 'resnet20.Res'] })).toThrow(/forbidden global resnet20\.ResNet/);
   });
 
   it('allows _codecs.encode only as the latin1 conversion protocol 2 uses for bytes', () => {

@@ -77,8 +77,13 @@ const STDLIB_GLOBALS: Record<string, GlobalHandler> = {
 export interface AllowListOptions {
   /** Accept numpy's array reconstructors (numpy.core.multiarray._reconstruct, numpy.ndarray, numpy.dtype). */
   numpy?: boolean;
-  /** Extra classes (module.name) read as inert objects, e.g. a model's own nn.Module subclasses. */
+  /** Extra classes read as inert objects, e.g. a model's own nn.Module subclasses: 'module.Name' or 'module.*'. */
   inertClasses?: readonly string[];
+}
+
+/** True when a class is listed exactly, or its module is listed as 'module.*'. */
+function listedInert(list: readonly string[], names: readonly string[], module: string): boolean {
+  return list.some((entry) => names.includes(entry) || (entry.endsWith('.*') && entry.slice(0, -2) === module));
 }
 
 function inertClass(qualified: string): GlobalHandler {
@@ -103,7 +108,7 @@ export function resolveGlobal(module: string, name: string, opts: AllowListOptio
   const known = STDLIB_GLOBALS[qualified] ?? TORCH_GLOBALS[qualified];
   if (known) return known;
   if (opts.numpy && NUMPY_GLOBALS[qualified]) return NUMPY_GLOBALS[qualified];
-  if (isTorchModuleClass(mod) || opts.inertClasses?.includes(qualified) || opts.inertClasses?.includes(`${module}.${name}`)) {
+  if (isTorchModuleClass(mod) || listedInert(opts.inertClasses ?? [], [qualified, `${module}.${name}`], mod)) {
     return inertClass(qualified);
   }
   return undefined;

@@ -14,7 +14,7 @@ import { StorageTable } from './storages';
 export interface LoadTorchCheckpointOptions {
   /** Remove this prefix (e.g. DataParallel's 'module.') from every key that has it. */
   stripPrefix?: string;
-  /** nn.Module classes of your own (module.name) to read as inert objects in a whole pickled model. */
+  /** nn.Module classes of your own ('module.Name' or 'module.*') to read as inert objects in a whole pickled model. */
   inertClasses?: readonly string[];
   /** Names the data in errors when bytes are passed instead of a path. */
   name?: string;
