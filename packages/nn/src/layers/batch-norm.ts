@@ -19,8 +19,10 @@ export interface BatchNormLayerOptions {
 
 /** The shared batch-norm layer; subclasses fix the accepted input ranks. */
 export abstract class BatchNormBase extends Module {
-  readonly eps: number;
-  readonly momentum: number | null;
+  /** Added to the variance before the square root. */
+  eps: number;
+  /** Weight of each new batch in the running stats; null for a cumulative average. Writable, as in torch. */
+  momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   protected abstract readonly ranks: readonly number[];
