@@ -39,6 +39,9 @@ export function gemm(a: NDArray, b: NDArray, c: NDArray, options: GemmOptions = 
     throw new TensorError('gemm', `incompatible shapes A ${fmtShape(a.shape)} x B ${fmtShape(b.shape)} -> C ${fmtShape(c.shape)} (expected C [${m}, ${n}])`);
   }
   if (c.dtype !== a.dtype) throw new TensorError('gemm', `C must have dtype ${a.dtype}, got ${c.dtype}`);
+  if (c.storage === a.storage || c.storage === b.storage) {
+    throw new TensorError('gemm', 'C must not share its storage with A or B (the product is written while A and B are read)');
+  }
   if (n > 1 && c.strides[1] !== 1) {
     throw new TensorError('gemm', `C must have unit stride along its last dim, got strides ${fmtShape(c.strides)}`);
   }
@@ -82,7 +85,8 @@ export function matmul(a: NDArray, b: NDArray, out?: NDArray): NDArray {
   if (out !== undefined && (!sameShape(out.shape, outShape) || out.dtype !== a.dtype)) {
     throw new TensorError('matmul', `out must be ${a.dtype} ${fmtShape(outShape)}, got ${out.dtype} ${fmtShape(out.shape)}`);
   }
-  const direct = out !== undefined && out.isContiguous;
+  // write straight into out only when it is contiguous and does not alias an operand
+  const direct = out !== undefined && out.isContiguous && out.storage !== a.storage && out.storage !== b.storage;
   const target = direct ? out : new NDArray(Storage.alloc(a.dtype, numelOf(outShape)), outShape);
   const ad = a.data as FloatArray;
   const bd = b.data as FloatArray;

@@ -95,6 +95,15 @@ describe('matmul', () => {
     expect(strided.toArray()).toEqual([[5, 2, -1], [11, 4, -3], [17, 6, -5]]);
   });
 
+  it('gives the right product when out is one of the operands', () => {
+    const a = fromArray([[1, 2], [3, 4]]);
+    const b = fromArray([[0, 1], [1, 1]]);
+    matmul(a, b, a);
+    expect(a.toArray()).toEqual([[2, 3], [4, 7]]);
+    matmul(b, a, b);
+    expect(b.toArray()).toEqual([[4, 7], [6, 10]]);
+  });
+
   it('names the op and shapes on incompatible operands', () => {
     expect(() => matmul(zeros([2, 3]), zeros([4, 2]))).toThrow(TensorError);
     expect(() => matmul(zeros([2, 3]), zeros([4, 2]))).toThrow(/matmul.*\[2, 3\].*\[4, 2\]/);
@@ -135,5 +144,7 @@ describe('gemm', () => {
   it('rejects a C without unit last stride or of the wrong shape', () => {
     expect(() => gemm(zeros([2, 2]), zeros([2, 2]), zeros([2, 2]).transpose())).toThrow(/gemm.*unit stride/);
     expect(() => gemm(zeros([2, 3]), zeros([3, 2]), zeros([2, 3]))).toThrow(/gemm.*\[2, 3\].*\[3, 2\]/);
+    const shared = zeros([2, 2]);
+    expect(() => gemm(shared, zeros([2, 2]), shared)).toThrow(/gemm: C must not share its storage/);
   });
 });
