@@ -149,6 +149,8 @@ export async function downloadAndExtract(archive: CifarArchive, root: string, pr
 
 /** Extracts `tarGz` into `root/.extract-*`, checks that it made `folder`, then renames it to `root/folder`. */
 export async function extractAtomically(tarGz: string, root: string, folder: string): Promise<string> {
+  // Leftovers of an extraction that was killed are never read; clear them before starting anew.
+  for (const name of readdirSync(root)) if (name.startsWith(`.extract-${folder}-`)) rmSync(join(root, name), { recursive: true, force: true });
   const tmp = join(root, `.extract-${folder}-${process.pid}-${Date.now()}`);
   mkdirSync(tmp, { recursive: true });
   try {

@@ -136,12 +136,17 @@ export class DataLoader {
     }
     const n = this.numBatches;
     let pending = startBatch < n ? this.requestBatch(epoch, startBatch) : null;
-    for (let b = startBatch; b < n; b++) {
-      const t0 = performance.now();
-      const batch = await pending!;
-      this.stats.loadMs += performance.now() - t0;
-      pending = b + 1 < n ? this.requestBatch(epoch, b + 1) : null;
-      yield batch;
+    try {
+      for (let b = startBatch; b < n; b++) {
+        const t0 = performance.now();
+        const batch = await pending!;
+        this.stats.loadMs += performance.now() - t0;
+        pending = b + 1 < n ? this.requestBatch(epoch, b + 1) : null;
+        yield batch;
+      }
+    } finally {
+      // The caller stopped early: nobody will await the prefetched batch, so its failure must not go unhandled.
+      pending?.catch(() => undefined);
     }
   }
 

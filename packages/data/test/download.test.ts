@@ -1,6 +1,6 @@
 // The CIFAR download against a local HTTP server on 127.0.0.1: success, a cut transfer resumed by Range, a wrong MD5, offline.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,7 @@ afterAll(async () => {
 describe('download', () => {
   it('downloads, verifies the MD5 and extracts atomically, then loads', async () => {
     const root = join(tmp, 'ok');
+    mkdirSync(join(root, '.extract-cifar-10-batches-bin-1-2', 'cifar-10-batches-bin'), { recursive: true }); // a killed extraction's leftover
     const ds = await loadCifar10({ root, split: 'test', download: true, progress: false, archive: { url: `${base}/ok/cifar.tar.gz`, md5: archiveMd5 } });
     expect(ds.length).toBe(3);
     expect(ds.get(2).label).toBe(fixtureLabel(2, 10));
