@@ -131,16 +131,23 @@ export class Node {
   }
 }
 
-const registry = new Map<string, FunctionDef<object>>();
+// Functions register while this module may still be initialising (Tensor's methods and the op modules import
+// each other, so whichever module is imported first decides the order). A hoisted `var`, filled lazily, is
+// readable at that point; a `const` would still be in its temporal dead zone.
+// eslint-disable-next-line no-var
+var registryStore: Map<string, FunctionDef<object>> | undefined;
+function registry(): Map<string, FunctionDef<object>> {
+  return (registryStore ??= new Map());
+}
 
 /** Names of every registered Function, in registration order. */
 export function listFunctions(): string[] {
-  return [...registry.keys()];
+  return [...registry().keys()];
 }
 
 /** A registered Function's definition, or undefined. */
 export function getFunction(name: string): FunctionDef<object> | undefined {
-  return registry.get(name);
+  return registry().get(name);
 }
 
 /**
@@ -150,8 +157,8 @@ export function getFunction(name: string): FunctionDef<object> | undefined {
  * runs on NDArrays and records no graph, so gradients of gradients cannot be taken.
  */
 export function defineFunction<O extends object = {}>(def: FunctionDef<O>): ApplyFn<O> {
-  if (registry.has(def.name)) throw new AutogradError('defineFunction', `a Function named '${def.name}' is already registered`);
-  registry.set(def.name, def as unknown as FunctionDef<object>);
+  if (registry().has(def.name)) throw new AutogradError('defineFunction', `a Function named '${def.name}' is already registered`);
+  registry().set(def.name, def as unknown as FunctionDef<object>);
   const apply = (...args: (Tensor | NDArray | O)[]): Tensor => applyFunction(def, args);
   return Object.assign(apply, { def });
 }
