@@ -1,6 +1,6 @@
 // Creating arrays: zeros, ones, full, arange, eye, and fromArray from nested JS arrays.
 import type { DType, TypedArray } from './dtype';
-import { dtypeOf } from './dtype';
+import { dtypeOf, fitsDtype } from './dtype';
 import { TensorError, fmtShape } from './errors';
 import { NDArray, type NestedArray } from './ndarray';
 import { checkShape, numelOf } from './shape';
@@ -12,9 +12,15 @@ export function zeros(shape: readonly number[], dtype: DType = 'float32'): NDArr
   return new NDArray(Storage.alloc(dtype, numelOf(shape)), shape);
 }
 
-/** An array filled with `value`. */
+/** Throws unless `value` is stored unchanged in `dtype` (no silent truncation or wrap-around). */
+function checkFits(op: string, value: number, dtype: DType): void {
+  if (!fitsDtype(value, dtype)) throw new TensorError(op, `value ${value} does not fit dtype ${dtype} (expected an integer in its range); cast explicitly`);
+}
+
+/** An array filled with `value` (which must fit the dtype). */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): NDArray {
   checkShape('full', shape);
+  checkFits('full', value, dtype);
   const s = Storage.alloc(dtype, numelOf(shape));
   s.data.fill(value);
   return new NDArray(s, shape);
@@ -34,7 +40,11 @@ export function zerosLike(like: NDArray, dtype: DType = like.dtype): NDArray {
 export function arange(start: number, end?: number, step = 1, dtype: DType = 'float32'): NDArray {
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new TensorError('arange', `step must be a non-zero finite number, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new TensorError('arange', `start and end must be finite, got ${start}, ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
+  checkFits('arange', start, dtype);
+  checkFits('arange', step, dtype);
+  if (n > 0) checkFits('arange', start + (n - 1) * step, dtype);
   const s = Storage.alloc(dtype, n);
   for (let i = 0; i < n; i++) s.data[i] = start + i * step;
   return new NDArray(s, [n]);
@@ -42,6 +52,7 @@ export function arange(start: number, end?: number, step = 1, dtype: DType = 'fl
 
 /** The n x m identity matrix. */
 export function eye(n: number, m = n, dtype: DType = 'float32'): NDArray {
+  checkShape('eye', [n, m]);
   const out = zeros([n, m], dtype);
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
   return out;
@@ -74,16 +85,12 @@ export function fromArray(data: NestedArray | TypedArray | readonly number[], sh
     shape.push(probe.length);
     probe = probe.length > 0 ? (probe[0] as NestedArray) : 0;
   }
-  if (Array.isArray(shapeOrDtype) && numelOf(shapeOrDtype) === numelOf(shape) && shape.length === 1) {
-    // a flat JS array plus an explicit shape
-    const out = fromArray(data, dtype);
-    return out.reshape(shapeOrDtype as readonly number[]);
-  }
   const s = Storage.alloc(dtype, numelOf(shape));
   let pos = 0;
   const walk = (node: NestedArray, dim: number, path: string): void => {
     if (dim === shape.length) {
-      if (typeof node !== 'number') throw new TensorError('fromArray', `ragged nested array at ${path}: expected a number`);
+      if (typeof node !== 'number') throw new TensorError('fromArray', `ragged nested array at ${path}: expected a number, got ${Array.isArray(node) ? 'an array' : typeof node}`);
+      checkFits('fromArray', node, dtype);
       s.data[pos++] = node;
       return;
     }
@@ -93,6 +100,37 @@ export function fromArray(data: NestedArray | TypedArray | readonly number[], sh
     for (let i = 0; i < node.length; i++) walk(node[i]!, dim + 1, `${path}[${i}]`);
   };
   walk(data as NestedArray, 0, 'root');
+  const out = new NDArray(s, shape);
+  if (!Array.isArray(shapeOrDtype)) return out;
+  // an explicit shape: the (flat or nested) values are read in row-major order and must fill it exactly
+  const want = shapeOrDtype as readonly number[];
+  checkShape('fromArray', want);
+  if (numelOf(want) !== out.size) {
+    throw new TensorError('fromArray', `shape ${fmtShape(want)} needs ${numelOf(want)} elements, got ${out.size} (nested shape ${fmtShape(shape)})`);
+  }
+  return new NDArray(s, want);
+}
+
+/**
+ * int64 values (a BigInt64Array, or little-endian bytes as stored in checkpoint files) as an int32 array,
+ * throwing if any value falls outside the int32 range.
+ */
+export function fromInt64(src: BigInt64Array | Uint8Array, shape: readonly number[]): NDArray {
+  checkShape('fromInt64', shape);
+  if (!(src instanceof BigInt64Array) && src.length % 8 !== 0) {
+    throw new TensorError('fromInt64', `expected a multiple of 8 bytes, got ${src.length}`);
+  }
+  const n = src instanceof BigInt64Array ? src.length : src.length / 8;
+  if (numelOf(shape) !== n) throw new TensorError('fromInt64', `shape ${fmtShape(shape)} needs ${numelOf(shape)} elements, got ${n}`);
+  const view = src instanceof BigInt64Array ? null : new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const s = Storage.alloc('int32', n);
+  for (let i = 0; i < n; i++) {
+    const v = view === null ? (src as BigInt64Array)[i]! : view.getBigInt64(i * 8, true);
+    if (v < -2147483648n || v > 2147483647n) {
+      throw new TensorError('fromInt64', `element ${i} = ${v} is outside the int32 range [-2147483648, 2147483647]`);
+    }
+    s.data[i] = Number(v);
+  }
   return new NDArray(s, shape);
 }
 

@@ -23,5 +23,15 @@ export function dtypeOf(data: TypedArray): DType {
   throw new TypeError('dtypeOf: expected Float32Array, Float64Array, Int32Array or Uint8Array');
 }
 
-/** The result dtype of a binary op: both operands must already agree (nothing converts silently). */
+/** Every dtype, in order. Binary ops need both operands to agree already (nothing converts silently). */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'uint8'];
+
+/** Inclusive range of each integer dtype. */
+export const INT_RANGE: Readonly<Record<'int32' | 'uint8', readonly [number, number]>> = { int32: [-2147483648, 2147483647], uint8: [0, 255] };
+
+/** True when storing `value` in `dtype` keeps it (an integer in range for int dtypes; any number for floats). */
+export function fitsDtype(value: number, dtype: DType): boolean {
+  if (dtype === 'float32' || dtype === 'float64') return true;
+  const [lo, hi] = INT_RANGE[dtype];
+  return Number.isInteger(value) && value >= lo && value <= hi;
+}

@@ -18,3 +18,5 @@ export { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d1, adaptiveAvgPool2d1Backward, type Pool2dOptions, type MaxPoolResult } from './pool';
 export { pad } from './pad';
 export { concat, stack } from './concat';
+export { fromInt64 } from './creation';
+export { INT_RANGE, fitsDtype, DTYPES } from './dtype';

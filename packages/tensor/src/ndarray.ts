@@ -65,17 +65,17 @@ export class NDArray {
     return true;
   }
 
-  /** Physical offset of a multi-index; throws when out of range. */
-  offsetOf(index: readonly number[]): number {
+  /** Physical offset of a multi-index (negative entries count from the end); throws, naming `op`, when out of range. */
+  offsetOf(index: readonly number[], op = 'get'): number {
     if (index.length !== this.ndim) {
-      throw new TensorError('get', `expected ${this.ndim} indices for shape ${fmtShape(this.shape)}, got ${index.length}`);
+      throw new TensorError(op, `expected ${this.ndim} indices for shape ${fmtShape(this.shape)}, got ${index.length}`);
     }
     let o = this.offset;
     for (let i = 0; i < index.length; i++) {
       let ix = index[i]!;
       const d = this.shape[i]!;
       if (!Number.isInteger(ix) || ix < -d || ix >= d) {
-        throw new TensorError('get', `index ${ix} is out of range for dim ${i} of size ${d}`);
+        throw new TensorError(op, `index ${ix} is out of range for dim ${i} of size ${d} (expected ${-d}..${d - 1})`);
       }
       if (ix < 0) ix += d;
       o += ix * this.strides[i]!;
@@ -88,7 +88,7 @@ export class NDArray {
   }
   /** Writes one element (in place: bumps the storage version). */
   set(value: number, ...index: number[]): void {
-    this.data[this.offsetOf(index)] = value;
+    this.data[this.offsetOf(index, 'set')] = value;
     this.storage.version++;
   }
   /** The single value of a one-element array. */
@@ -205,6 +205,7 @@ export class NDArray {
         continue;
       }
       const have = this.shape[i - lead]!;
+      if (want !== -1 && (!Number.isInteger(want) || want < 0)) throw new TensorError('expand', `bad size ${want} in ${fmtShape(shape)}`);
       const size = want === -1 ? have : want;
       if (size !== have && have !== 1) {
         throw new TensorError('expand', `cannot expand shape ${fmtShape(this.shape)} to ${fmtShape(shape)} (dim ${i}: ${have} vs ${want})`);
@@ -225,6 +226,9 @@ export class NDArray {
     const ax = normalizeAxis('slice', axis, this.ndim);
     const d = this.shape[ax]!;
     if (!Number.isInteger(step) || step <= 0) throw new TensorError('slice', `step must be a positive integer, got ${step}`);
+    if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
+      throw new TensorError('slice', `start and end must be integers, got ${start}, ${end}`);
+    }
     const clampIdx = (v: number): number => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
     const s = clampIdx(start);
     const e = end === undefined ? d : clampIdx(end);
