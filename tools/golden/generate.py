@@ -309,8 +309,10 @@ def model_case(name, model_name, mode, seed, steps=1, batch=4, lr=0.1, momentum=
 
 
 def model_fixtures():
-    model_case("model-resnet20-train-2steps", "resnet20", "train", 601, steps=2)
-    model_case("model-resnet20-cnn-train", "resnet20-cnn", "train", 602, steps=2)
+    # lr 0.01, not the recipe's 0.1: with batch 4, a 0.1 step leaves the CNN twin so ill-conditioned that
+    # torch's own float32 second step differs from float64 by 4e-3 (its gradients by 7e-2); at 0.01 by 4e-6.
+    model_case("model-resnet20-train-2steps", "resnet20", "train", 601, steps=2, lr=0.01)
+    model_case("model-resnet20-cnn-train", "resnet20-cnn", "train", 602, steps=2, lr=0.01)
     model_case("model-resnet20-eval", "resnet20", "eval", 603)
 
 

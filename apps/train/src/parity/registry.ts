@@ -3,6 +3,7 @@ import { adder2dHandler } from './handlers/adder2d';
 import { batchNorm2dHandler } from './handlers/batch-norm';
 import { conv2dHandler } from './handlers/conv2d';
 import { crossEntropyHandler } from './handlers/cross-entropy';
+import { modelHandler } from './handlers/model';
 import { sgdHandler } from './handlers/sgd';
 import { FixtureError } from './fixture-io';
 import type { Fixture, FixtureHandler } from './types';
@@ -25,6 +26,7 @@ export const KIND_HANDLERS: Readonly<Record<string, FixtureHandler>> = {
     if (h === undefined) throw new FixtureError(fx.name, `unknown op '${op}' (known ops: ${Object.keys(OP_HANDLERS).join(', ')})`);
     return h(fx);
   },
+  model: modelHandler,
 };
 
 /** The handler for a fixture, or a FixtureError naming the unknown kind. */

@@ -42,18 +42,18 @@ export const TOLERANCES = {
   },
   modelLogits: {
     atol: 1e-5,
-    rtol: 1e-3,
-    why: '20 float32 layers; each adder output sums up to 576 same-sign terms (rel. error up to 576*u = 3.4e-5) and the following BN centres values of mean ~-300 with std ~10-30, amplifying by |mean|/std ~ 10-30 per layer; the official checkpoint shows torch float32 itself 1e-4 off its float64 answer',
+    rtol: 2e-4,
+    why: '20 float32 layers; an adder output sums up to K = 576 same-sign terms (worst K*u = 3.4e-5, typical sqrt(K)*u = 1.5e-6) and the BN after it centres values of mean ~-300 and std ~10-30, amplifying ~10x; 20 such layers give ~7e-5 typical, 7e-4 worst case (torch float32 on the official checkpoint is 1e-4 off its float64 answer)',
   },
   modelGrads: {
     atol: 1e-5,
-    rtol: 2e-3,
-    why: 'the backward runs the forward chain once more in reverse (errors of both add), ReLU masks may flip where a float32 pre-activation lies within ~1e-6 of 0, and the adder dW renormalisation is exact up to K*u',
+    rtol: 5e-4,
+    why: 'the backward retraces the 20 layers (its errors add to the forward ones, ~2x the logits bound) and a ReLU mask may flip where a float32 pre-activation lies within ~1e-6 of 0; the adder dW renormalisation adds only K*u',
   },
   modelState: {
     atol: 1e-5,
-    rtol: 2e-4,
-    why: 'parameters move by lr*grad per step (lr 0.1), so a 2e-3 gradient error costs 2e-4 of a parameter; BN running stats mix in batch statistics with float32 sums of N*H*W <= 4096 terms',
+    rtol: 1e-4,
+    why: 'parameters move by lr*grad per step (lr <= 0.1), so gradient errors shrink >= 10x relative to the parameters; BN running statistics carry the forward error of their layer (~1e-4 of |mean| ~ 300 at most)',
   },
 } as const satisfies Record<string, Tolerance>;
 
