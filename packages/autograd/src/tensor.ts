@@ -7,6 +7,8 @@ import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
 import * as V from './ops/views';
 import { matmul } from './ops/matmul';
+import * as C from './ops/compare';
+import * as I from './ops/indexing';
 
 /** Options of Tensor.backward. */
 export interface BackwardOptions {
@@ -211,7 +213,7 @@ export class Tensor {
   }
   /** Softmax along an axis (exp of logSoftmax). */
   softmax(axis = -1): Tensor {
-    return E.exp(R.logSoftmax(this, axis));
+    return R.softmax(this, axis);
   }
   /** Matrix product (torch.matmul). */
   matmul(other: Tensor): Tensor {
@@ -268,5 +270,55 @@ export class Tensor {
   /** Alias of cast (torch's .to(dtype)). */
   to(dtype: DType): Tensor {
     return V.cast(this, dtype);
+  }
+  /** 1 / sqrt(this). */
+  rsqrt(): Tensor {
+    return E.div(1, E.sqrt(this));
+  }
+  /** Gathers along an axis with an int32 index of the same rank (torch.gather). */
+  gather(axis: number, index: Tensor | NDArray): Tensor {
+    return I.gather(this, axis, index);
+  }
+  /** Selects entries along an axis by a 1-d int32 index (torch.index_select). */
+  indexSelect(axis: number, index: Tensor | NDArray): Tensor {
+    return I.indexSelect(this, axis, index);
+  }
+
+  // ---- non-differentiable methods (results never require grad) ----
+  /** this == other mask (uint8). */
+  eq(other: Tensor | number): Tensor {
+    return C.eq(this, other);
+  }
+  /** this != other mask. */
+  ne(other: Tensor | number): Tensor {
+    return C.ne(this, other);
+  }
+  /** this < other mask. */
+  lt(other: Tensor | number): Tensor {
+    return C.lt(this, other);
+  }
+  /** this <= other mask. */
+  le(other: Tensor | number): Tensor {
+    return C.le(this, other);
+  }
+  /** this > other mask. */
+  gt(other: Tensor | number): Tensor {
+    return C.gt(this, other);
+  }
+  /** this >= other mask. */
+  ge(other: Tensor | number): Tensor {
+    return C.ge(this, other);
+  }
+  /** int32 index of the max along an axis. */
+  argmax(axis?: number, keepdim = false): Tensor {
+    return C.argmax(this, axis, keepdim);
+  }
+  /** int32 index of the min along an axis. */
+  argmin(axis?: number, keepdim = false): Tensor {
+    return C.argmin(this, axis, keepdim);
+  }
+  /** sign in {-1, 0, 1}, without gradient. */
+  sign(): Tensor {
+    return C.sign(this);
   }
 }

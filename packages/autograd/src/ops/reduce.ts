@@ -3,6 +3,7 @@ import * as K from '@adder/tensor';
 import type { Axes, NDArray } from '@adder/tensor';
 import { defineFunction } from '../function';
 import type { Tensor } from '../tensor';
+import { exp } from './elementwise';
 
 /** Options of the multi-axis reductions. */
 export interface ReduceOptions {
@@ -152,3 +153,5 @@ export const min = (a: Tensor, axis?: number, keepdim = false): Tensor => MinFn(
 export const logsumexp = (a: Tensor, axes?: Axes, keepdim = false): Tensor => LogsumexpFn(a, { axes, keepdim });
 /** log(softmax(a)) along an axis, stable for large logits. */
 export const logSoftmax = (a: Tensor, axis = -1): Tensor => LogSoftmaxFn(a, { axis });
+/** softmax along an axis, as exp(logSoftmax) (composite: no Function of its own). */
+export const softmax = (a: Tensor, axis = -1): Tensor => exp(logSoftmax(a, axis));
