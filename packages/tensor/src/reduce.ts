@@ -3,7 +3,7 @@
 import type { DType } from './dtype';
 import { TensorError, fmtShape } from './errors';
 import { NDArray } from './ndarray';
-import { normalizeAxes, normalizeAxis } from './shape';
+import { normalizeAxes, normalizeAxis, sameShape } from './shape';
 import { Storage } from './storage';
 
 /** Axes to reduce: one, several, or undefined for all. */
@@ -33,41 +33,61 @@ function alloc(dtype: DType, shape: readonly number[]): NDArray {
   return new NDArray(Storage.alloc(dtype, shape.reduce((p, d) => p * d, 1)), shape);
 }
 
-/** Sum over axes (accumulated in float64). A uint8 sum (e.g. of a comparison mask) is int32, so counts do not wrap at 256. */
-export function sum(a: NDArray, axes?: Axes, keepdim = false): NDArray {
-  const { src, outer, len, outShape } = toRows('sum', a, axes, keepdim);
-  const out = alloc(a.dtype === 'uint8' ? 'int32' : a.dtype, outShape);
-  const d = src.data, o = out.data, base = src.offset;
-  for (let r = 0; r < outer; r++) {
-    let acc = 0;
-    const start = base + r * len;
-    for (let i = 0; i < len; i++) acc += d[start + i]!;
-    o[r] = acc;
-  }
+/**
+ * Where a reduction writes: `out` when given (checked: shape, dtype, contiguous; bumps its version), else a
+ * fresh array. An `out` sharing the input's buffer gets a fresh array first; `settle` then copies it over.
+ */
+function target(op: string, a: NDArray, dtype: DType, shape: readonly number[], out: NDArray | undefined): NDArray {
+  if (out === undefined) return alloc(dtype, shape);
+  if (!sameShape(out.shape, shape)) throw new TensorError(op, `out has shape ${fmtShape(out.shape)}, expected ${fmtShape(shape)}`);
+  if (out.dtype !== dtype) throw new TensorError(op, `out has dtype ${out.dtype}, expected ${dtype}`);
+  if (!out.isContiguous) throw new TensorError(op, 'out must be contiguous');
+  out.storage.version++;
+  return out.storage === a.storage ? alloc(dtype, shape) : out;
+}
+
+/** Copies a result computed aside into `out` (when they differ) and returns what the caller sees. */
+function settle(res: NDArray, out: NDArray | undefined): NDArray {
+  if (out === undefined || res === out) return res;
+  out.data.set(res.data, out.offset);
   return out;
 }
 
-/** Mean over axes (float only). */
-export function mean(a: NDArray, axes?: Axes, keepdim = false): NDArray {
-  a.assertFloat('mean');
-  const { src, outer, len, outShape } = toRows('mean', a, axes, keepdim);
-  const out = alloc(a.dtype, outShape);
-  const d = src.data, o = out.data, base = src.offset;
+/** Sum over axes (accumulated in float64; `out` avoids an allocation). A uint8 sum (e.g. of a mask) is int32, so counts do not wrap at 256. */
+export function sum(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray): NDArray {
+  const { src, outer, len, outShape } = toRows('sum', a, axes, keepdim);
+  const out = target('sum', a, a.dtype === 'uint8' ? 'int32' : a.dtype, outShape, outArg);
+  const d = src.data, o = out.data, base = src.offset, oo = out.offset;
   for (let r = 0; r < outer; r++) {
     let acc = 0;
     const start = base + r * len;
     for (let i = 0; i < len; i++) acc += d[start + i]!;
-    o[r] = acc / len;
+    o[oo + r] = acc;
   }
-  return out;
+  return settle(out, outArg);
+}
+
+/** Mean over axes (float only; `out` avoids an allocation). */
+export function mean(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray): NDArray {
+  a.assertFloat('mean');
+  const { src, outer, len, outShape } = toRows('mean', a, axes, keepdim);
+  const out = target('mean', a, a.dtype, outShape, outArg);
+  const d = src.data, o = out.data, base = src.offset, oo = out.offset;
+  for (let r = 0; r < outer; r++) {
+    let acc = 0;
+    const start = base + r * len;
+    for (let i = 0; i < len; i++) acc += d[start + i]!;
+    o[oo + r] = acc / len;
+  }
+  return settle(out, outArg);
 }
 
 /** Variance over axes: unbiased (divide by n-1, torch's default) or biased (divide by n). */
-export function variance(a: NDArray, axes?: Axes, keepdim = false, unbiased = true): NDArray {
+export function variance(a: NDArray, axes?: Axes, keepdim = false, unbiased = true, outArg?: NDArray): NDArray {
   a.assertFloat('var');
   const { src, outer, len, outShape } = toRows('var', a, axes, keepdim);
-  const out = alloc(a.dtype, outShape);
-  const d = src.data, o = out.data, base = src.offset;
+  const out = target('var', a, a.dtype, outShape, outArg);
+  const d = src.data, o = out.data, base = src.offset, oo = out.offset;
   const denom = unbiased ? len - 1 : len;
   for (let r = 0; r < outer; r++) {
     const start = base + r * len;
@@ -79,9 +99,9 @@ export function variance(a: NDArray, axes?: Axes, keepdim = false, unbiased = tr
       const x = d[start + i]! - m;
       ss += x * x;
     }
-    o[r] = denom > 0 ? ss / denom : NaN;
+    o[oo + r] = denom > 0 ? ss / denom : NaN;
   }
-  return out;
+  return settle(out, outArg);
 }
 
 function extremum(op: string, a: NDArray, axes: Axes, keepdim: boolean, wantMax: boolean): { values: NDArray; indices: NDArray } {
@@ -140,11 +160,11 @@ export function argmin(a: NDArray, axis?: number, keepdim = false): NDArray {
 }
 
 /** log(sum(exp(a))) over axes, stable: m + log(sum(exp(a - m))) with m the row max. */
-export function logsumexp(a: NDArray, axes?: Axes, keepdim = false): NDArray {
+export function logsumexp(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray): NDArray {
   a.assertFloat('logsumexp');
   const { src, outer, len, outShape } = toRows('logsumexp', a, axes, keepdim);
-  const out = alloc(a.dtype, outShape);
-  const d = src.data, o = out.data, base = src.offset;
+  const out = target('logsumexp', a, a.dtype, outShape, outArg);
+  const d = src.data, o = out.data, base = src.offset, oo = out.offset;
   for (let r = 0; r < outer; r++) {
     const start = base + r * len;
     let m = -Infinity;
@@ -152,14 +172,14 @@ export function logsumexp(a: NDArray, axes?: Axes, keepdim = false): NDArray {
     if (m === -Infinity || !Number.isFinite(m)) {
       let s = 0;
       for (let i = 0; i < len; i++) s += Math.exp(d[start + i]!);
-      o[r] = Math.log(s);
+      o[oo + r] = Math.log(s);
       continue;
     }
     let s = 0;
     for (let i = 0; i < len; i++) s += Math.exp(d[start + i]! - m);
-    o[r] = m + Math.log(s);
+    o[oo + r] = m + Math.log(s);
   }
-  return out;
+  return settle(out, outArg);
 }
 
 /** Ascending order with NaN above +Infinity, as torch.sort and torch.topk treat NaN. */

@@ -103,6 +103,40 @@ describe('sum, mean, var, logsumexp over axis sets', () => {
   });
 });
 
+describe('reductions into out', () => {
+  it('sum, mean, variance and logsumexp write into a given out and return it', () => {
+    const arb = reductionArb('float64');
+    fc.assert(
+      fc.property(arb, ([{ arr, ref }, axes, norm, keep]) => {
+        const shape = reduceRef(ref, norm, keep, sumOf).shape;
+        const checks: [(out: T.NDArray) => T.NDArray, Dense][] = [
+          [(o) => T.sum(arr, axes, keep, o), reduceRef(ref, norm, keep, sumOf)],
+          [(o) => T.mean(arr, axes, keep, o), reduceRef(ref, norm, keep, meanOf)],
+          [(o) => T.variance(arr, axes, keep, false, o), reduceRef(ref, norm, keep, (xs) => varOf(xs, 0))],
+          [(o) => T.logsumexp(arr, axes, keep, o), reduceRef(ref, norm, keep, (xs) => Math.log(sumOf(xs.map((x) => Math.E ** x))))],
+        ];
+        for (const [run, want] of checks) {
+          const out = T.full(shape, 123, 'float64');
+          const v = out.storage.version;
+          expect(run(out)).toBe(out);
+          expect(out.storage.version).toBeGreaterThan(v);
+          expectDense(out, want, 1e-12, 1e-12);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('an out that shares the input buffer still gets the right values', () => {
+    const a = T.arange(6, undefined, 1, 'float64');
+    const out = a.narrow(0, 0, 2);
+    T.sum(a.reshape([2, 3]), 1, false, out);
+    expect(Array.from(a.toTyped())).toEqual([3, 12, 2, 3, 4, 5]);
+    expect(() => T.sum(a.reshape([2, 3]), 1, false, T.zeros([3], 'float64'))).toThrow(/^sum: out has shape \[3\], expected \[2\]/);
+    expect(() => T.mean(a.reshape([2, 3]), 1, false, T.zeros([2]))).toThrow(/^mean: out has dtype float32, expected float64/);
+  });
+});
+
 describe('max, min, argmax, argmin', () => {
   it('max and min over axis sets, any dtype, NaN propagating', () => {
     const arb = fc.constantFrom<DType>('float32', 'float64', 'int32', 'uint8').chain((dt) => reductionArb(dt).map((r) => [dt, ...r] as const));
