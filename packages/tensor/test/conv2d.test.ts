@@ -96,6 +96,21 @@ describe('conv2d', () => {
     expect(maxAbsDiff(dw.toTyped(), naiveConv2dBackwardWeight({ shape: [...y.shape], data: gd }, { shape: xShape, data: xd }, wShape, g).data)).toBeLessThan(1e-12);
   });
 
+  it('accepts a broadcast (stride-0) gradOut, as the backward of a sum produces', () => {
+    const xShape = [2, 3, 5, 4];
+    const wShape = [4, 3, 3, 3];
+    const g = { stride: [2, 1] as [number, number], padding: [1, 0] as [number, number], dilation: [1, 1] as [number, number] };
+    const xd = seededValues(11, 2 * 3 * 5 * 4);
+    const wd = seededValues(12, 4 * 27);
+    const x = fromArray(Float64Array.from(xd), xShape);
+    const w = fromArray(Float64Array.from(wd), wShape);
+    const yShape = [...conv2d(x, w, null, g).shape];
+    const gy = fromArray(Float64Array.from([0.5]), [1, 1, 1, 1]).expand(yShape);
+    const dense = { shape: yShape, data: new Array<number>(yShape.reduce((a, b) => a * b, 1)).fill(0.5) };
+    expect(maxAbsDiff(conv2dBackwardInput(gy, w, xShape, g).toTyped(), naiveConv2dBackwardInput(dense, { shape: wShape, data: wd }, xShape, g).data)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(conv2dBackwardWeight(gy, x, wShape, g).toTyped(), naiveConv2dBackwardWeight(dense, { shape: xShape, data: xd }, wShape, g).data)).toBeLessThan(1e-12);
+  });
+
   it('rejects mismatched channels, ranks, dtypes, bias and gradOut shapes', () => {
     const x = zeros([1, 2, 5, 5]);
     expect(() => conv2d(x, zeros([4, 3, 3, 3]), null)).toThrow(/conv2d: input \[1, 2, 5, 5\] has 2 channels but weight \[4, 3, 3, 3\]/);
