@@ -30,8 +30,9 @@ export interface MeasureOptions {
   minTimeMs: number;
 }
 
-/** Default timing settings for full and --quick runs. */
+/** Timing settings of a full run. */
 export const MEASURE_FULL: MeasureOptions = { warmup: 2, minReps: 5, maxReps: 50, minTimeMs: 1500 };
+/** Timing settings of a --quick run. */
 export const MEASURE_QUICK: MeasureOptions = { warmup: 1, minReps: 2, maxReps: 10, minTimeMs: 200 };
 
 /** The measurement of one case. */
