@@ -1,7 +1,7 @@
 // Creation: zeros/ones/full/zerosLike/arange/eye/scalar/fromArray/fromTyped/fromInt64 against plain definitions.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NDArray, Storage, allocate, arange, eye, fromArray, fromInt64, full, ones, scalar, zeros, zerosLike, type DType } from '../src/index';
+import { NDArray, Storage, add, allocate, isSharedStorage, setSharedStorage, arange, eye, fromArray, fromInt64, full, ones, scalar, zeros, zerosLike, type DType } from '../src/index';
 import { expectDense, shapeArb } from './arbitraries';
 import { build, flatten, numel } from './oracle';
 
@@ -125,6 +125,20 @@ describe('fromArray and fromTyped', () => {
     expect(a.data).toBe(d);
     expect(a.get(2, 1)).toBe(6);
     expect(() => NDArray.fromTyped(d, [4, 2])).toThrow(/^fromTyped: shape \[4, 2\] needs 8 elements, got 6/);
+  });
+
+  it('setSharedStorage backs new buffers with SharedArrayBuffer, and ops still work', () => {
+    expect(isSharedStorage()).toBe(false);
+    setSharedStorage(true);
+    try {
+      const a = arange(4, undefined, 1, 'float64');
+      expect(a.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(add(a, a).toTyped())).toEqual([0, 2, 4, 6]);
+      expect(add(a, a).data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    } finally {
+      setSharedStorage(false);
+    }
+    expect(zeros([1]).data.buffer).toBeInstanceOf(ArrayBuffer);
   });
 
   it('allocate/Storage.alloc give zeroed buffers of the dtype', () => {

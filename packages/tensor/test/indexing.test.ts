@@ -101,6 +101,19 @@ describe('allclose and equal', () => {
     expect(T.allclose(a, T.fromArray([1, 2], 'float64'))).toBe(false);
   });
 
+  it('allclose agrees with the elementwise predicate on drawn strided pairs', () => {
+    const arb = shapeArb({ maxDims: 3 }).chain((s) => fc.tuple(arrayOfShape(s, 'float64'), arrayOfShape(s, 'float64'), fc.constantFrom(0, 1e-3, 0.5), fc.constantFrom(0, 0.125, 1)));
+    fc.assert(
+      fc.property(arb, ([a, b, rtol, atol]) => {
+        const want = a.ref.data.every((x, i) => Math.abs(x - b.ref.data[i]!) <= atol + rtol * Math.abs(b.ref.data[i]!));
+        expect(T.allclose(a.arr, b.arr, rtol, atol)).toBe(want);
+        expect(T.allclose(a.arr, a.arr.clone(), 0, 0)).toBe(true);
+        expect(T.equal(a.arr, b.arr)).toBe(a.ref.data.every((x, i) => x === b.ref.data[i]));
+      }),
+      RUNS,
+    );
+  });
+
   it('allclose: NaN is never close, equal infinities are, unequal or one-sided infinities are not', () => {
     const f = (xs: number[]): T.NDArray => T.fromArray(xs, 'float64');
     expect(T.allclose(f([NaN]), f([NaN]))).toBe(false);

@@ -43,6 +43,19 @@ function isAffine(positions: readonly number[], shape: readonly number[]): boole
 }
 
 describe('strided layouts', () => {
+  it('the layout arbitrary really draws permuted, offset, flipped, expanded and stepped arrays', () => {
+    const xs = fc.sample(arrayArb('float32', 'float', { minDims: 2 }), { numRuns: 400, seed: 7 });
+    const count = (p: (a: NDArray) => boolean): number => xs.filter(({ arr }) => p(arr)).length;
+    const big = (a: NDArray, i: number): boolean => a.shape[i]! > 1;
+    expect(count((a) => !a.isContiguous)).toBeGreaterThan(300);
+    expect(count((a) => a.offset > 0)).toBeGreaterThan(300);
+    expect(count((a) => a.strides.some((s, i) => s < 0 && big(a, i)))).toBeGreaterThan(150);
+    expect(count((a) => a.strides.some((s, i) => s === 0 && big(a, i)))).toBeGreaterThan(80);
+    // a permuted layout: some larger stride after a smaller one among dims of size > 1
+    expect(count((a) => a.strides.some((s, i) => big(a, i) && a.strides.slice(i + 1).some((t, j) => big(a, i + 1 + j) && Math.abs(t) > Math.abs(s) && s !== 0)))).toBeGreaterThan(60);
+    expect(count((a) => a.isContiguous)).toBeGreaterThan(5);
+  });
+
   it('get, toArray, offsets and toTyped agree with the oracle on every drawn layout', () => {
     fc.assert(
       fc.property(arrayArb('float32', 'float', { maxDims: 4 }), ({ arr, ref, pos }) => {
