@@ -1,6 +1,6 @@
 // Parity with PyTorch over the committed golden fixtures, and proof that the harness can fail.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadSafetensors, saveSafetensors } from '@adder/nn';
 import { NDArray } from '@adder/tensor';
 import { compareTensor } from '../src/parity/compare';
+import { CHECKPOINT_DIR } from '../src/parity/handlers/checkpoint';
 import { listFixtures, runFixture } from '../src/parity/run';
 import { TOLERANCES } from '../src/parity/tolerances';
 
@@ -35,6 +36,14 @@ describe('parity with PyTorch (committed fixtures)', () => {
     expect({ error: r.error, failed }).toEqual({ error: undefined, failed: [] });
     expect(r.comparisons.length).toBeGreaterThan(0);
     expect(r.pass).toBe(true);
+  });
+});
+
+describe.skipIf(!existsSync(join(CHECKPOINT_DIR, 'ResNet20-AdderNet.pth')))('parity on the official checkpoint', () => {
+  it('resnet20_logits: eval logits within 1e-3 * max|logit| of PyTorch float64, same argmax', () => {
+    const r = runFixture(join(ROOT, 'fixtures/official/resnet20_logits.safetensors'));
+    expect(r.error).toBeUndefined();
+    expect(r.comparisons.map((c) => [c.name, c.pass])).toEqual([['logits', true], ['argmax', true]]);
   });
 });
 
@@ -76,7 +85,7 @@ describe('the harness fails what it should', () => {
   it('an unknown kind, an unknown op and a missing kind fail with a clear message', () => {
     const kind = runFixture(variant(conv, 'kind', (_t, m) => (m.kind = 'mystery')));
     expect(kind.pass).toBe(false);
-    expect(kind.error).toMatch(/kind: unknown kind 'mystery' \(known kinds: op, model\)/);
+    expect(kind.error).toMatch(/kind: unknown kind 'mystery' \(known kinds: op, model, checkpoint\)/);
     const op = runFixture(variant(conv, 'op', (_t, m) => (m.op = 'conv3d')));
     expect(op.pass).toBe(false);
     expect(op.error).toMatch(/unknown op 'conv3d' \(known ops: conv2d, batch_norm2d, cross_entropy, sgd, adder2d\)/);

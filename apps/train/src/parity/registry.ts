@@ -1,6 +1,7 @@
 // Fixture handlers keyed by __metadata__.kind, then by op: an unknown kind or op is an error, never a pass.
 import { adder2dHandler } from './handlers/adder2d';
 import { batchNorm2dHandler } from './handlers/batch-norm';
+import { checkpointHandler } from './handlers/checkpoint';
 import { conv2dHandler } from './handlers/conv2d';
 import { crossEntropyHandler } from './handlers/cross-entropy';
 import { modelHandler } from './handlers/model';
@@ -27,6 +28,7 @@ export const KIND_HANDLERS: Readonly<Record<string, FixtureHandler>> = {
     return h(fx);
   },
   model: modelHandler,
+  checkpoint: checkpointHandler,
 };
 
 /** The handler for a fixture, or a FixtureError naming the unknown kind. */

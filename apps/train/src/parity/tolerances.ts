@@ -55,6 +55,11 @@ export const TOLERANCES = {
     rtol: 1e-4,
     why: 'parameters move by lr*grad per step (lr <= 0.1), so gradient errors shrink >= 10x relative to the parameters; BN running statistics carry the forward error of their layer (~1e-4 of |mean| ~ 300 at most)',
   },
+  checkpointLogits: {
+    atol: 0,
+    rtol: 1e-3,
+    why: 'the official checkpoint has large weights (adder std 5-10, BN means down to -3,200, a running variance of 7.6e-15); PyTorch float32 itself is 6.5e-4 off float64 at max|logit| 7.4 (9e-5 relative), so 1e-3 of max|logit| (the addernet issue\'s bound) leaves ~10x',
+  },
 } as const satisfies Record<string, Tolerance>;
 
 /** The name of a tolerance family. */
