@@ -1,0 +1,76 @@
+// Picks the train and test datasets and their transforms for a config (sample, fashion-mnist, cifar, synthetic).
+import path from 'node:path';
+import {
+  type BatchTransform,
+  type Dataset,
+  DEBIAN_FASHION_MNIST_DIR,
+  cifar10Test,
+  cifar10Train,
+  compose,
+  fashionMnistTest,
+  fashionMnistTrain,
+  loadCifar10,
+  loadCifar100,
+  loadFashionMnist,
+  loadSample,
+  normalize,
+  randomCrop,
+  randomHorizontalFlip,
+  syntheticDataset,
+  toTensor,
+} from '@adder/data';
+
+/** What training and evaluation need of a dataset choice. */
+export interface DataChoice {
+  name: string;
+  train: Dataset;
+  test: Dataset;
+  trainTransform: BatchTransform;
+  testTransform: BatchTransform;
+  inChannels: number;
+  numClasses: number;
+  classNames: readonly string[];
+}
+
+/** The dataset names the commands accept. */
+export type DatasetName = 'sample' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic';
+
+const CIFAR100_MEAN = [0.5071, 0.4865, 0.4409];
+const CIFAR100_STD = [0.2673, 0.2564, 0.2762];
+
+/** Loads a dataset by name; `dataDir` overrides the default folder, `download` fetches CIFAR when missing. */
+export async function loadData(name: DatasetName, opts: { dataDir: string | null; download: boolean; seed: number; cwd: string }): Promise<DataChoice> {
+  switch (name) {
+    case 'sample': {
+      const train = loadSample('train');
+      return { name, train, test: loadSample('test'), trainTransform: fashionMnistTrain(), testTransform: fashionMnistTest(), inChannels: 1, numClasses: 10, classNames: train.classNames };
+    }
+    case 'fashion-mnist': {
+      const root = opts.dataDir ?? DEBIAN_FASHION_MNIST_DIR;
+      const train = loadFashionMnist('train', root);
+      return { name, train, test: loadFashionMnist('test', root), trainTransform: fashionMnistTrain(), testTransform: fashionMnistTest(), inChannels: 1, numClasses: 10, classNames: train.classNames };
+    }
+    case 'cifar10':
+    case 'cifar100': {
+      const root = opts.dataDir ?? path.resolve(opts.cwd, 'data');
+      const load = name === 'cifar10' ? loadCifar10 : loadCifar100;
+      const train = await load({ root, split: 'train', download: opts.download });
+      const test = await load({ root, split: 'test', download: false });
+      const trainTransform = name === 'cifar10' ? cifar10Train() : compose(randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
+      const testTransform = name === 'cifar10' ? cifar10Test() : compose(toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
+      return { name, train, test, trainTransform, testTransform, inChannels: 3, numClasses: train.classNames.length, classNames: train.classNames };
+    }
+    case 'synthetic': {
+      const train = syntheticDataset({ length: 512, numClasses: 4, seed: opts.seed });
+      const test = syntheticDataset({ length: 128, numClasses: 4, seed: opts.seed + 1_000_003 });
+      const t = compose(toTensor(), normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
+      return { name, train, test, trainTransform: t, testTransform: t, inChannels: 3, numClasses: 4, classNames: train.classNames };
+    }
+  }
+}
+
+/** The first `n` samples of a dataset (or all of it). */
+export function firstN(ds: Dataset, n: number | null): Dataset {
+  if (n === null || n >= ds.length) return ds;
+  return ds.subset(Array.from({ length: n }, (_, i) => i));
+}

@@ -1,0 +1,66 @@
+// The run folder: config.json, metrics.jsonl, curves.svg and summary.md (checkpoints sit beside them).
+import fs from 'node:fs';
+import path from 'node:path';
+import { renderCurvesSvg } from './svg-chart';
+
+/** One line of metrics.jsonl: a periodic step line or an epoch summary. */
+export type MetricLine =
+  | { type: 'step'; epoch: number; step: number; loss: number; acc: number; lr: number; imagesPerSec: number }
+  | { type: 'epoch'; epoch: number; step: number; lr: number; trainLoss: number; trainAcc: number; testLoss: number | null; testAcc: number | null; testTop5: number | null; seconds: number; loadShare: number; imagesPerSec: number };
+
+/** Fields that hold wall-clock measurements (excluded when comparing runs for exactness). */
+export const TIMING_FIELDS: readonly string[] = ['imagesPerSec', 'seconds', 'loadShare'];
+
+/** Writes a file atomically: a temporary file in the same folder, then rename. */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** The run folder of a training run. */
+export class RunFolder {
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+  writeConfig(config: unknown): void {
+    writeFileAtomic(this.file('config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
+  appendMetric(line: MetricLine): void {
+    fs.appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+  }
+  readMetrics(): MetricLine[] {
+    const f = this.file('metrics.jsonl');
+    if (!fs.existsSync(f)) return [];
+    return fs
+      .readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as MetricLine);
+  }
+  /** Keeps the lines a checkpoint has seen: step lines up to `step`, epoch lines before `epoch`. */
+  truncateMetrics(step: number, epoch: number): MetricLine[] {
+    const kept = this.readMetrics().filter((m) => (m.type === 'step' ? m.step <= step : m.epoch < epoch));
+    writeFileAtomic(this.file('metrics.jsonl'), kept.map((m) => `${JSON.stringify(m)}\n`).join(''));
+    return kept;
+  }
+  /** Redraws curves.svg from the epoch lines. */
+  writeCurves(metrics: MetricLine[]): void {
+    const epochs = metrics.filter((m): m is Extract<MetricLine, { type: 'epoch' }> => m.type === 'epoch');
+    const n = epochs.length;
+    const svg = renderCurvesSvg(
+      [
+        { title: 'Loss', yLabel: 'cross-entropy', series: [{ name: 'train', color: '#1f77b4', values: epochs.map((e) => e.trainLoss) }, { name: 'test', color: '#d62728', values: epochs.map((e) => e.testLoss) }] },
+        { title: 'Accuracy', yLabel: 'top-1 accuracy (%)', series: [{ name: 'train', color: '#1f77b4', values: epochs.map((e) => 100 * e.trainAcc) }, { name: 'test', color: '#d62728', values: epochs.map((e) => (e.testAcc === null ? null : 100 * e.testAcc)) }] },
+      ],
+      n,
+    );
+    writeFileAtomic(this.file('curves.svg'), svg);
+  }
+  writeSummary(text: string): void {
+    writeFileAtomic(this.file('summary.md'), text);
+  }
+}
