@@ -31,6 +31,19 @@ export class NDArray {
     }
     this.offset = offset;
     this.size = numelOf(shape);
+    if (this.size > 0) {
+      // the lowest and highest element positions must lie inside the buffer
+      let lo = offset;
+      let hi = offset;
+      for (let i = 0; i < this.shape.length; i++) {
+        const span = (this.shape[i]! - 1) * this.strides[i]!;
+        if (span < 0) lo += span;
+        else hi += span;
+      }
+      if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi >= storage.data.length) {
+        throw new TensorError('NDArray', `shape ${fmtShape(shape)}, strides ${fmtShape(this.strides)} and offset ${offset} reach positions ${lo}..${hi} outside a buffer of ${storage.data.length} elements`);
+      }
+    }
   }
 
   /** Wraps a typed array (no copy) with a shape; the sizes must agree. */

@@ -1,7 +1,8 @@
 // Every tensor buffer is allocated here, so that one switch can back them with SharedArrayBuffer
 // (for worker threads) without touching the kernels.
 import type { DType, TypedArray } from './dtype';
-import { ITEMSIZE } from './dtype';
+import { ITEMSIZE, dtypeOf } from './dtype';
+import { TensorError } from './errors';
 
 let useShared = false;
 
@@ -40,7 +41,10 @@ export class Storage {
   constructor(
     readonly data: TypedArray,
     readonly dtype: DType,
-  ) {}
+  ) {
+    if (dtypeOf(data) !== dtype) throw new TensorError('Storage', `a ${dtypeOf(data)} buffer cannot hold dtype ${dtype}`);
+  }
+  /** A zero-filled storage of `length` elements (the one allocation path). */
   static alloc(dtype: DType, length: number): Storage {
     return new Storage(allocate(dtype, length), dtype);
   }

@@ -127,6 +127,19 @@ describe('dtype mismatches', () => {
   });
 });
 
+describe('inconsistent buffers', () => {
+  it('a layout reaching outside its buffer, or a buffer of another dtype, is refused', () => {
+    const st = T.Storage.alloc('float32', 6);
+    expectTensorError(() => new NDArray(st, [7]), 'NDArray', /positions 0\.\.6 outside a buffer of 6 elements/);
+    expectTensorError(() => new NDArray(st, [2, 2], [3, 1], 3), 'NDArray', /outside/);
+    expectTensorError(() => new NDArray(st, [3], [-1], 1), 'NDArray', /positions -1\.\.1/);
+    expect(new NDArray(st, [3], [-2], 4).toArray()).toEqual([0, 0, 0]);
+    expect(new NDArray(st, [0, 9], [100, 100], 50).size).toBe(0);
+    expectTensorError(() => new NDArray(st, [2], [1, 1]), 'NDArray', /strides \[1, 1\] do not match shape \[2\]/);
+    expectTensorError(() => new T.Storage(new Float32Array(2), 'int32'), 'Storage', /a float32 buffer cannot hold dtype int32/);
+  });
+});
+
 describe('indices out of range', () => {
   it('element access, indexing kernels, narrow, topk, item', () => {
     expectTensorError(() => a23().get(2, 0), 'get', /index 2 is out of range for dim 0 of size 2/);
