@@ -2,8 +2,6 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-// The package entry before its testing module (testing's import chain alone hits an initialisation cycle).
-import '@adder/autograd';
 import { assertCasesCoverFunctions, functionsRegisteredBy, loadCaseTables } from '@adder/autograd/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
