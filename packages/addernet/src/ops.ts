@@ -188,14 +188,14 @@ export function formatCount(n: number): string {
 export function formatOpCount(c: OpCount): string {
   const lines: string[] = [];
   const pad = (s: string, n: number): string => s.padEnd(n);
-  const num = (n: number): string => n.toLocaleString('en-US').padStart(14);
-  lines.push(`${pad('layer', 34)}${pad('type', 8)}${pad('output', 18)}${'MACs'.padStart(14)}${'#Mul'.padStart(14)}${'#Add'.padStart(14)}`);
+  const num = (n: number): string => n.toLocaleString('en-US').padStart(16);
+  lines.push(`${pad('layer', 34)}${pad('type', 8)}${pad('output', 18)}${'MACs'.padStart(16)}${'#Mul'.padStart(16)}${'#Add'.padStart(16)}`);
   for (const l of c.layers) {
     if (l.macs === 0) continue;
     lines.push(`${pad(l.name, 34)}${pad(l.type, 8)}${pad(`[${l.outputShape.slice(1).join(', ')}]`, 18)}${num(l.macs)}${num(l.multiplications)}${num(l.additions)}`);
   }
   const row = (label: string, macs: number | null, t: OpTotals): string =>
-    `${pad(label, 60)}${macs === null ? ''.padStart(14) : num(macs)}${num(t.multiplications)}${num(t.additions)}` +
+    `${pad(label, 60)}${macs === null ? ''.padStart(16) : num(macs)}${num(t.multiplications)}${num(t.additions)}` +
     `   (${formatCount(t.multiplications)} mul, ${formatCount(t.additions)} add)`;
   lines.push('');
   lines.push(`MACs: ${c.adderMacs.toLocaleString('en-US')} in adder layers, ${c.convMacs.toLocaleString('en-US')} in multiplying conv/linear layers, ${c.totalMacs.toLocaleString('en-US')} in all (${formatCount(c.totalMacs)})`);
