@@ -115,7 +115,11 @@ export class NDArray {
     return stridedOffsets(this.shape, this.strides, this.offset);
   }
 
-  /** A row-major copy, or this array itself when already contiguous with offset 0. */
+  /**
+   * An array whose `data` is exactly its elements in row-major order from index 0 (kernels rely on this):
+   * this array itself when it already is one, else a copy. A contiguous view with an offset, or one over part
+   * of a larger buffer (`isContiguous` true), is therefore copied too.
+   */
   contiguous(): NDArray {
     if (this.isContiguous && this.offset === 0 && this.data.length === this.size) return this;
     return this.clone();
