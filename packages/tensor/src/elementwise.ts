@@ -204,6 +204,9 @@ export const square = (a: NDArray, out?: NDArray): NDArray => unary('square', a,
 /** Clamps into [min, max] (either bound may be omitted). */
 export function clamp(a: NDArray, min = -Infinity, max = Infinity, out?: NDArray): NDArray {
   if (min > max) throw new TensorError('clamp', `min ${min} is greater than max ${max}`);
+  if (!isFloat(a.dtype) && ((Number.isFinite(min) && !Number.isInteger(min)) || (Number.isFinite(max) && !Number.isInteger(max)))) {
+    throw new TensorError('clamp', `bounds ${min}, ${max} are not integers but the tensor is ${a.dtype}; cast it to a float dtype explicitly`);
+  }
   return unary('clamp', a, out, min, max);
 }
 /** a * s for a number s (an int tensor needs an integer s). */

@@ -84,6 +84,12 @@ export function indexSelect(a: NDArray, axis: number, index: NDArray): NDArray {
   checkIndexDtype('indexSelect', index);
   if (index.ndim !== 1) throw new TensorError('indexSelect', `index must be 1-d, got shape ${fmtShape(index.shape)}`);
   const ax = normalizeAxis('indexSelect', axis, a.ndim);
+  if (a.ndim === 0) {
+    // a 0-d input acts as one element along axis 0, and the result stays 0-d (as torch.index_select)
+    const idx0 = index.toTyped();
+    if (idx0.length !== 1 || idx0[0] !== 0) throw new TensorError('indexSelect', `a 0-d input takes the single index [0], got ${fmtShape(Array.from(idx0))}`);
+    return a.clone();
+  }
   const lim = a.shape[ax]!;
   const shape = [...a.shape];
   shape[ax] = index.size;

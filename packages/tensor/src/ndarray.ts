@@ -257,14 +257,15 @@ export class NDArray {
     return new NDArray(this.storage, shape, strides, this.offset + (len > 0 ? s * this.strides[ax]! : 0));
   }
 
-  /** torch.narrow: `length` elements from `start` along `axis`; out of range throws. */
+  /** torch.narrow: `length` elements from `start` (negative counts from the end) along `axis`; out of range throws. */
   narrow(axis: number, start: number, length: number): NDArray {
     const ax = normalizeAxis('narrow', axis, this.ndim);
     const d = this.shape[ax]!;
-    if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > d) {
+    const s = start < 0 ? start + d : start;
+    if (!Number.isInteger(start) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > d) {
       throw new TensorError('narrow', `start ${start} + length ${length} exceeds dim ${ax} of size ${d}`);
     }
-    return this.slice(ax, start, start + length);
+    return this.slice(ax, s, s + length);
   }
 
   /** Removes size-1 dims (all of them, or the given axes, which must have size 1... or are kept as PyTorch does). */

@@ -115,6 +115,8 @@ describe('dtype mismatches', () => {
     expectTensorError(() => T.logsumexp(T.zeros([2], 'uint8')), 'logsumexp', /uint8/);
     expectTensorError(() => T.add(i32, 0.5), 'add', /scalar 0.5 is not an integer but the tensor is int32/);
     expectTensorError(() => T.mulScalar(i32, 1.5), 'mulScalar', /1.5/);
+    expectTensorError(() => T.clamp(i32, 0.5, 2), 'clamp', /bounds 0.5, 2 are not integers but the tensor is int32/);
+    expectTensorError(() => T.clamp(f32, 2, 1), 'clamp', /min 2 is greater than max 1/);
     expectTensorError(() => T.addScalar(T.zeros([1], 'uint8'), 0.5), 'addScalar', /uint8/);
     expectTensorError(() => T.gather(f32, 0, T.zeros([2])), 'gather', /index must be int32 \(or uint8\), got float32/);
     expectTensorError(() => T.indexSelect(f32, 0, T.zeros([1], 'float64')), 'indexSelect', /float64/);
@@ -156,6 +158,7 @@ describe('indices out of range', () => {
     expectTensorError(() => T.scatterAdd([2, 3], 1, T.zeros([1, 2], 'int32'), T.zeros([1, 1])), 'scatterAdd', /exceeds src \[1, 1\]/);
     expectTensorError(() => T.indexSelect(a23(), 0, T.fromArray([0, 2], 'int32')), 'indexSelect', /index 2 is out of range for dim 0 of size 2/);
     expectTensorError(() => T.indexSelect(a23(), 0, T.zeros([1, 1], 'int32')), 'indexSelect', /1-d/);
+    expectTensorError(() => T.indexSelect(T.scalar(5), 0, T.fromArray([1], 'int32')), 'indexSelect', /0-d input takes the single index \[0\]/);
     expectTensorError(() => T.oneHot(T.fromArray([0, 4], 'int32'), 4), 'oneHot', /class index 4 is out of range \[0, 4\)/);
     expectTensorError(() => a23().narrow(1, 2, 2), 'narrow', /start 2 \+ length 2 exceeds dim 1 of size 3/);
     expectTensorError(() => T.topk(a23(), 4, 1), 'topk', /k=4 is out of range for dim 1 of size 3/);

@@ -74,6 +74,12 @@ describe('indexSelect and oneHot', () => {
     );
   });
 
+  it('indexSelect on a 0-d input returns it (as torch.index_select)', () => {
+    const got = T.indexSelect(T.scalar(5), 0, T.fromArray([0], 'int32'));
+    expect([...got.shape]).toEqual([]);
+    expect(got.item()).toBe(5);
+  });
+
   it('oneHot matches the naive loop in each output dtype', () => {
     const arb = fc.tuple(
       shapeArb({ maxDims: 3, maxSize: 3 }).chain((s) => arrayOfShape(s, 'int32', 'index')),

@@ -143,6 +143,8 @@ describe('view ops match index arithmetic', () => {
         const ns = Math.min(Math.abs(start), d);
         const len = Math.min(Math.abs(e), d - ns);
         expectDense(arr.narrow(axis - ref.shape.length, ns, len), sliceRef(ref, axis, ns, ns + len, 1));
+        // a negative start counts from the end, as torch.narrow
+        if (ns > 0 || len > 0) expectDense(arr.narrow(axis, ns - d, len), sliceRef(ref, axis, ns, ns + len, 1));
       }),
       RUNS,
     );
