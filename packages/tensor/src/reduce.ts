@@ -53,15 +53,19 @@ function settle(res: NDArray, out: NDArray | undefined): NDArray {
   return out;
 }
 
-/** Sum over axes (accumulated in float64; `out` avoids an allocation). A uint8 sum (e.g. of a mask) is int32, so counts do not wrap at 256. */
+/** Sum over axes (accumulated in float64; `out` avoids an allocation). A uint8 sum (e.g. of a mask) is int32; an int32 sum that overflows throws. */
 export function sum(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray): NDArray {
   const { src, outer, len, outShape } = toRows('sum', a, axes, keepdim);
   const out = target('sum', a, a.dtype === 'uint8' ? 'int32' : a.dtype, outShape, outArg);
   const d = src.data, o = out.data, base = src.offset, oo = out.offset;
+  const intOut = out.dtype === 'int32';
   for (let r = 0; r < outer; r++) {
     let acc = 0;
     const start = base + r * len;
     for (let i = 0; i < len; i++) acc += d[start + i]!;
+    if (intOut && (acc > 2147483647 || acc < -2147483648)) {
+      throw new TensorError('sum', `the int32 sum ${acc} overflows int32; cast to float64 first`);
+    }
     o[oo + r] = acc;
   }
   return settle(out, outArg);

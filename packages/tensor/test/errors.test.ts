@@ -163,6 +163,7 @@ describe('indices out of range', () => {
     expectTensorError(() => a23().narrow(1, 2, 2), 'narrow', /start 2 \+ length 2 exceeds dim 1 of size 3/);
     expectTensorError(() => T.topk(a23(), 4, 1), 'topk', /k=4 is out of range for dim 1 of size 3/);
     expectTensorError(() => T.max(T.zeros([0])), 'max', /empty/);
+    expectTensorError(() => T.sum(T.fromArray(new Int32Array([2147483647, 1]))), 'sum', /the int32 sum 2147483648 overflows int32/);
     expectTensorError(() => T.argmax(T.zeros([2, 0]), 1), 'argmax', /empty/);
   });
 });
