@@ -24,6 +24,8 @@ function adderCases(batch: number, c: number, hw: number): BenchCase[] {
   const label = `${batch}x${c}x${hw}x${hw} k3`;
   return [
     { name: `fwd ${label}`, items: gops, unit: 'G adder-op', run: () => void adderForward(x, w, 1, 1) },
+    { name: `bwd-input ${label}`, items: gops, unit: 'G adder-op', run: () => void adderBackwardInput(x, w, gy, 1, 1) },
+    { name: `bwd-weight ${label}`, items: gops, unit: 'G adder-op', run: () => void adderBackwardWeight(x, w, gy, 1, 1) },
     {
       // forward, input gradient and weight gradient each do one op per (n, co, p, k): 3 x the forward's ops.
       name: `fwd+bwd ${label}`, items: 3 * gops, unit: 'G adder-op',
@@ -46,7 +48,7 @@ function probeMemory(batch: number, c: number, hw: number): string {
 
 export const adder2dSuite: BenchSuite = {
   name: 'adder2d',
-  description: 'fused adder2d kernels on ResNet-20 layer shapes (3x3, padding 1): forward and forward+backward in G adder-ops/s, peak RSS',
+  description: 'fused adder2d kernels on ResNet-20 layer shapes (3x3, padding 1): forward, each gradient, forward+backward in G adder-ops/s; peak RSS',
   cases: (quick) => {
     const batch = quick ? 8 : 32;
     for (const [c, hw] of ADDER_STAGES) {
