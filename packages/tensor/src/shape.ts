@@ -57,7 +57,8 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   const list = typeof axes === 'number' ? [axes] : axes;
   const seen = new Set<number>();
   for (const a of list) {
-    const n = ndim === 0 ? normalizeAxis(op, a, 0) && 0 : normalizeAxis(op, a, ndim);
+    // a 0-d array accepts axis 0 or -1 (as PyTorch), which reduces nothing: it is dropped below
+    const n = normalizeAxis(op, a, ndim);
     if (seen.has(n)) throw new TensorError(op, `axis ${a} repeated in ${JSON.stringify(list)}`);
     seen.add(n);
   }
