@@ -57,14 +57,45 @@ export async function loadData(name: DatasetName, opts: { dataDir: string | null
       const train = await load({ root, split: 'train', download: opts.download });
       const test = await load({ root, split: 'test', download: false });
       const trainTransform = name === 'cifar10' ? cifar10Train() : compose(randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
-      const testTransform = name === 'cifar10' ? cifar10Test() : compose(toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
+      const testTransform = cifarTestTransform(name);
       return { name, train, test, trainTransform, testTransform, inChannels: 3, numClasses: train.classNames.length, classNames: train.classNames };
     }
     case 'synthetic': {
       const train = syntheticDataset({ length: 512, numClasses: 4, seed: opts.seed });
-      const test = syntheticDataset({ length: 128, numClasses: 4, seed: opts.seed + 1_000_003 });
-      const t = compose(toTensor(), normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
+      const test = syntheticTest(opts.seed);
+      const t = syntheticTransform();
       return { name, train, test, trainTransform: t, testTransform: t, inChannels: 3, numClasses: 4, classNames: train.classNames };
+    }
+  }
+}
+
+const cifarTestTransform = (name: 'cifar10' | 'cifar100'): BatchTransform => (name === 'cifar10' ? cifar10Test() : compose(toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD)));
+const syntheticTransform = (): BatchTransform => compose(toTensor(), normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
+const syntheticTest = (seed: number): Dataset => syntheticDataset({ length: 128, numClasses: 4, seed: seed + 1_000_003 });
+
+/** The test split alone (what eval needs), with exactly the test transform and samples that loadData gives training. */
+export type TestData = Pick<DataChoice, 'name' | 'test' | 'testTransform' | 'inChannels' | 'numClasses' | 'classNames'>;
+
+/** Loads only the test split of a dataset (CIFAR's training files need not exist). */
+export async function loadTestData(name: DatasetName, opts: { dataDir: string | null; seed: number; cwd: string }): Promise<TestData> {
+  switch (name) {
+    case 'sample': {
+      const test = loadSample('test');
+      return { name, test, testTransform: fashionMnistTest(), inChannels: 1, numClasses: 10, classNames: test.classNames };
+    }
+    case 'fashion-mnist': {
+      const test = loadFashionMnist('test', opts.dataDir ?? DEBIAN_FASHION_MNIST_DIR);
+      return { name, test, testTransform: fashionMnistTest(), inChannels: 1, numClasses: 10, classNames: test.classNames };
+    }
+    case 'cifar10':
+    case 'cifar100': {
+      const root = opts.dataDir ?? path.resolve(opts.cwd, 'data');
+      const test = await (name === 'cifar10' ? loadCifar10 : loadCifar100)({ root, split: 'test', download: false });
+      return { name, test, testTransform: cifarTestTransform(name), inChannels: 3, numClasses: test.classNames.length, classNames: test.classNames };
+    }
+    case 'synthetic': {
+      const test = syntheticTest(opts.seed);
+      return { name, test, testTransform: syntheticTransform(), inChannels: 3, numClasses: 4, classNames: test.classNames };
     }
   }
 }
