@@ -1,4 +1,5 @@
 // The element types an NDArray can hold, and the typed array behind each.
+import { TensorError } from './errors';
 
 /** The element type of an NDArray. float32 is the default; float64 is for gradient checks. */
 export type DType = 'float32' | 'float64' | 'int32' | 'uint8';
@@ -20,7 +21,7 @@ export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
   if (data instanceof Uint8Array) return 'uint8';
-  throw new TypeError('dtypeOf: expected Float32Array, Float64Array, Int32Array or Uint8Array');
+  throw new TensorError('dtypeOf', `expected a Float32Array, Float64Array, Int32Array or Uint8Array, got ${Object.prototype.toString.call(data)}`);
 }
 
 /** Every dtype, in order. Binary ops need both operands to agree already (nothing converts silently). */

@@ -139,6 +139,8 @@ describe('inconsistent buffers', () => {
     expect(new NDArray(st, [0, 9], [100, 100], 50).size).toBe(0);
     expectTensorError(() => new NDArray(st, [2], [1, 1]), 'NDArray', /strides \[1, 1\] do not match shape \[2\]/);
     expectTensorError(() => new T.Storage(new Float32Array(2), 'int32'), 'Storage', /a float32 buffer cannot hold dtype int32/);
+    expectTensorError(() => T.dtypeOf(new Int16Array(2) as unknown as Float32Array), 'dtypeOf', /got \[object Int16Array\]/);
+    expectTensorError(() => T.fromArray(new Int8Array(2) as unknown as Float32Array), 'dtypeOf', /Int8Array/);
   });
 });
 
