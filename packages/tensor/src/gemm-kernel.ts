@@ -1,5 +1,6 @@
 // The GEMM engine: C = alpha*A*B + beta*C over strided operands, cache-blocked (GotoBLAS loop order),
 // packed into Float64 panels and computed by a 4x4 register-blocked micro-kernel.
+import { parallelGemm } from './parallel/gemm-chunks';
 
 /** A float buffer the GEMM kernel reads or writes. */
 export type FloatArray = Float32Array | Float64Array;
@@ -142,6 +143,7 @@ export function gemmStrided(
   beta: number, c: FloatArray, cOff: number, ldc: number,
 ): void {
   if (m === 0 || n === 0) return;
+  if (parallelGemm(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, ldc)) return; // split on the worker pool
   scaleC(c, cOff, ldc, m, n, beta);
   if (k === 0 || alpha === 0) return;
   const ncMax = Math.min(NC, roundUp(n, NR));

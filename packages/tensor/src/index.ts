@@ -20,3 +20,4 @@ export { pad } from './pad';
 export { concat, stack } from './concat';
 export { fromInt64 } from './creation';
 export { INT_RANGE, fitsDtype, DTYPES } from './dtype';
+export * from './parallel/index';

@@ -3,8 +3,10 @@
 import { NDArray, Storage, TensorError, allocate, fmtShape, type TypedArray } from '@adder/tensor';
 import { adderGeometry, floatContiguous, type AdderGeometry } from './geometry';
 import { padImages, paddedSize, tapOffsets } from './padInput';
+import { runAdderBackwardInput } from './chunked';
 
-const POS_BLOCK = 4;
+/** Output positions per tile. */
+export const POS_BLOCK = 4;
 
 /** W (Cout x K) transposed to (K x Cout), so the inner loop over output channels reads consecutive weights. */
 function transposeWeight(w: TypedArray, cout: number, kSize: number, out: TypedArray): void {
@@ -46,7 +48,7 @@ function backwardInputTile(
 }
 
 /** Accumulates image n's input gradient into dxp (one padded image, zeroed by the caller). */
-function backwardInputImage(
+export function backwardInputImage(
   wt: TypedArray, xp: TypedArray, offs: Int32Array, g: TypedArray, gp: TypedArray, dxp: TypedArray, n: number, geo: AdderGeometry,
 ): void {
   const { cin, cout, ho, wo, kSize, pSize, stride } = geo;
@@ -68,7 +70,7 @@ function backwardInputImage(
 }
 
 /** Copies the interior of a padded gradient image into image n of dx (the padded positions are dropped). */
-function cropImage(dxp: TypedArray, dx: TypedArray, n: number, geo: AdderGeometry): void {
+export function cropImage(dxp: TypedArray, dx: TypedArray, n: number, geo: AdderGeometry): void {
   const { cin, h, w, padding } = geo;
   const { hp, wp } = paddedSize(geo);
   for (let ci = 0; ci < cin; ci++) {
@@ -102,15 +104,9 @@ export function adderBackwardInput(x: NDArray, weight: NDArray, gradOut: NDArray
   transposeWeight(wc.data, geo.cout, geo.kSize, wt);
   const xp = padImages(xc.data, geo, dtype);
   const offs = tapOffsets(geo);
-  const { hp, wp } = paddedSize(geo);
-  // The padded image gradient is accumulated in float64 whatever the dtype: many windows add into one pixel.
-  const dxp = allocate('float64', geo.cin * hp * wp);
-  const gp = allocate('float64', geo.cout * POS_BLOCK);
   const out = Storage.alloc(dtype, xc.size);
-  for (let n = 0; n < geo.n; n++) {
-    dxp.fill(0);
-    backwardInputImage(wt, xp, offs, gc.data, gp, dxp, n, geo);
-    cropImage(dxp, out.data, n, geo);
-  }
+  // Per image (split on the worker pool): the padded image gradient is accumulated in float64 whatever the
+  // dtype (many windows add into one pixel), by backwardInputImage, then cropped into out.
+  runAdderBackwardInput(wt, xp, offs, gc.data, out.data, geo);
   return new NDArray(out, xc.shape);
 }

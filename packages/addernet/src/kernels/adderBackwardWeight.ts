@@ -1,13 +1,13 @@
 // The adder weight gradient through the GEMM identity dW = G X_col^T - W (.) rowsum(G), one image at a time,
 // and its adaptive scaling to the L2 norm eta * sqrt(numel(W)) (AdderNet eq. 13).
-import { NDArray, Storage, TensorError, allocate, fmtShape, gemm } from '@adder/tensor';
+import { NDArray, Storage, TensorError, fmtShape } from '@adder/tensor';
 import { adderGeometry, floatContiguous } from './geometry';
-import { im2colImage } from './im2col';
+import { runAdderWeightProduct } from './chunked';
 
 /**
  * The full-precision adder weight gradient before scaling (the reference's `grad_W_col`):
  * dW[co, k] = sum_{n,p} (X_col[k, p] - W[co, k]) * G[n, co, p] = (G X_col^T)[co, k] - W[co, k] * sum_{n,p} G[n, co, p].
- * Extra memory: one image's im2col (K x P).
+ * Extra memory: one image's im2col (K x P) per thread and up to 16 Cout x K partial sums (summed in chunk order).
  */
 export function adderBackwardWeightRaw(x: NDArray, weight: NDArray, gradOut: NDArray, stride = 1, padding = 0): NDArray {
   const op = 'adderBackwardWeight';
@@ -23,15 +23,9 @@ export function adderBackwardWeightRaw(x: NDArray, weight: NDArray, gradOut: NDA
     throw new TensorError(op, `x, weight and gradOut must share a dtype, got ${xc.dtype}, ${wc.dtype}, ${gc.dtype}`);
   }
   const { cout, kSize, pSize } = geo;
-  const dtype = xc.dtype;
-  const col = NDArray.fromTyped(allocate(dtype, kSize * pSize), [kSize, pSize]);
-  const colT = col.transpose(0, 1);
-  const out = new NDArray(Storage.alloc(dtype, cout * kSize), [cout, kSize]);
-  for (let n = 0; n < geo.n; n++) {
-    im2colImage(xc.data, n, geo, col.data);
-    const gImage = new NDArray(gc.storage, [cout, pSize], [pSize, 1], n * cout * pSize);
-    gemm(gImage, colT, out, { beta: n === 0 ? 0 : 1 });
-  }
+  const out = new NDArray(Storage.alloc(xc.dtype, cout * kSize), [cout, kSize]);
+  // G X_col^T over images (one image's im2col and a gemm at a time), split on the worker pool
+  runAdderWeightProduct(xc.data, gc.data, out.data, geo);
   // rowsum(G) over images and positions, in float64.
   const g = gc.data;
   const dw = out.data;

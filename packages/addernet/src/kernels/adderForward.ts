@@ -3,6 +3,7 @@
 import { NDArray, Storage, TensorError, allocate, type TypedArray } from '@adder/tensor';
 import { adderGeometry, floatContiguous, type AdderGeometry } from './geometry';
 import { padImages, paddedSize, tapOffsets } from './padInput';
+import { runAdderForward } from './chunked';
 
 /** Output channels per tile (rows) and output positions per tile (columns, along one output row). */
 const CO_BLOCK = 4;
@@ -72,15 +73,15 @@ function forwardTile4x1(
   if (rows > 3) y[yOff + 3 * pSize] = -a3;
 }
 
-/** All tiles of image n. */
-function forwardImage(wp: TypedArray, xp: TypedArray, offs: Int32Array, y: TypedArray, n: number, g: AdderGeometry): void {
-  const { cin, cout, ho, wo, kSize, pSize, stride } = g;
+/** All tiles of output rows [oh0, oh1) of image n. */
+export function forwardImage(wp: TypedArray, xp: TypedArray, offs: Int32Array, y: TypedArray, n: number, g: AdderGeometry, oh0 = 0, oh1 = g.ho): void {
+  const { cin, cout, wo, kSize, pSize, stride } = g;
   const { hp, wp: padW } = paddedSize(g);
   const imageIn = n * cin * hp * padW;
   const imageOut = n * cout * pSize;
   const blockLen = kSize * CO_BLOCK;
   const fullEnd = wo - (wo % POS_BLOCK);
-  for (let oh = 0; oh < ho; oh++) {
+  for (let oh = oh0; oh < oh1; oh++) {
     const rowIn = imageIn + oh * stride * padW;
     const rowOut = imageOut + oh * wo;
     for (let ow = 0; ow < wo; ow += ow < fullEnd ? POS_BLOCK : 1) {
@@ -113,6 +114,6 @@ export function adderForward(x: NDArray, weight: NDArray, stride = 1, padding = 
   const xp = padImages(xc.data, g, dtype);
   const offs = tapOffsets(g);
   const out = Storage.alloc(dtype, g.n * g.cout * g.pSize);
-  for (let n = 0; n < g.n; n++) forwardImage(wp, xp, offs, out.data, n, g);
+  runAdderForward(wp, xp, offs, out.data, g); // forwardImage over all rows, split on the worker pool
   return new NDArray(out, [g.n, g.cout, g.ho, g.wo]);
 }

@@ -1,0 +1,38 @@
+// What a parallel kernel is: a chunk function plus where a worker finds it (module URL and export name).
+import type { TypedArray } from '../dtype';
+
+/** The arguments of a chunked kernel: typed arrays (shared with the workers) and plain numbers. */
+export type KernelArgs = Record<string, TypedArray | number>;
+
+/** Computes chunk `chunk` of a kernel; chunks write disjoint outputs, so any order gives the same bits. */
+export type ChunkFn = (args: KernelArgs, chunk: number) => void;
+
+/** A chunk function and its location, so that a worker can import the very same function. */
+export interface ParallelKernel {
+  /** import.meta.url of the module exporting the function. */
+  readonly url: string;
+  /** The export name. */
+  readonly name: string;
+  /** The function itself, run directly on the calling thread. */
+  readonly fn: ChunkFn;
+}
+
+/** Declares a chunk function exported as `name` from the module at `url` (pass import.meta.url). */
+export function defineKernel(url: string, name: string, fn: ChunkFn): ParallelKernel {
+  return { url, name, fn };
+}
+
+/** Control block slots (Int32Array over a SharedArrayBuffer): next chunk to claim, chunks finished, error flag. */
+export const NEXT = 0;
+export const DONE = 1;
+export const FAILED = 2;
+export const CONTROL_SLOTS = 4;
+
+/** The message that hands one job to a worker. */
+export interface JobMessage {
+  url: string;
+  name: string;
+  args: KernelArgs;
+  chunks: number;
+  control: Int32Array;
+}

@@ -1,0 +1,35 @@
+// How many threads the kernels may use: setNumThreads, else ADDER_THREADS, else the available cores.
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+import { TensorError } from '../errors';
+
+let requested: number | null = null;
+const listeners: Array<(n: number) => void> = [];
+
+function parseThreads(source: string, value: unknown): number {
+  const n = typeof value === 'string' ? Number(value.trim()) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new TensorError('setNumThreads', `expected a positive integer thread count from ${source}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** The thread count the kernels use (1 inside a worker thread: pools never nest). */
+export function getNumThreads(): number {
+  if (!isMainThread) return 1;
+  if (requested !== null) return requested;
+  const env = process.env.ADDER_THREADS;
+  if (env !== undefined && env.trim() !== '') return parseThreads('ADDER_THREADS', env);
+  return availableParallelism();
+}
+
+/** Sets the thread count (1 = no pool at all); a running pool of another size is shut down and restarts lazily. */
+export function setNumThreads(n: number): void {
+  requested = parseThreads('setNumThreads', n);
+  for (const l of listeners) l(requested);
+}
+
+/** Called with the new count whenever setNumThreads runs (the pool uses it to resize). */
+export function onNumThreadsChange(listener: (n: number) => void): void {
+  listeners.push(listener);
+}
