@@ -286,8 +286,9 @@ describe('elements, 0-d arrays and cast', () => {
     expect(a.flip(0).slice(0, 2, 3).item()).toBe(7);
   });
 
-  it('cast converts explicitly: floats truncate toward zero into int32 and wrap into uint8', () => {
-    const arb = arrayArb('float64', 'float', { maxDims: 3 });
+  it('cast converts explicitly between all dtypes: toward zero into int32, modulo 256 into uint8', () => {
+    const kinds = { float32: 'float', float64: 'float', int32: 'int', uint8: 'uint8' } as const;
+    const arb = fc.constantFrom('float32', 'float64', 'int32', 'uint8' as const).chain((src) => arrayArb(src, kinds[src], { maxDims: 3 }));
     fc.assert(
       fc.property(arb, fc.constantFrom('float32', 'float64', 'int32', 'uint8' as const), ({ arr, ref }, dt) => {
         const c = arr.cast(dt);
