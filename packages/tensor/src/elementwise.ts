@@ -1,7 +1,7 @@
 // Element-wise kernels with NumPy broadcasting. Each op's loop is generated once from a one-line
 // expression so that V8 compiles a monomorphic, closure-free loop per op (see compileBinary).
 import type { DType, TypedArray } from './dtype';
-import { isFloat } from './dtype';
+import { fitsDtype, isFloat } from './dtype';
 import { TensorError, fmtShape } from './errors';
 import { NDArray, stridedOffsets } from './ndarray';
 import { broadcastShapes, sameShape } from './shape';
@@ -91,10 +91,12 @@ function outputFor(op: string, shape: readonly number[], dtype: DType, out?: NDA
   return out;
 }
 
-/** A plain number operand becomes a 0-d array of the other operand's dtype (a fraction into an int dtype throws). */
+/** A plain number operand becomes a 0-d array of the other operand's dtype; one that dtype cannot hold throws. */
 function asArray(op: string, x: NDArray | number, like: NDArray): NDArray {
   if (typeof x !== 'number') return x;
   checkScalarFits(op, x, like.dtype);
+  // e.g. -1 stored as uint8 would become 255, and gt(mask, -1) would quietly compare against 255
+  if (!fitsDtype(x, like.dtype)) throw new TensorError(op, `scalar ${x} is outside the range of ${like.dtype}; cast the tensor explicitly`);
   const s = Storage.alloc(like.dtype, 1);
   s.data[0] = x;
   return new NDArray(s, []);
