@@ -27,6 +27,9 @@ export const NEXT = 0;
 export const DONE = 1;
 export const FAILED = 2;
 export const CONTROL_SLOTS = 4;
+/** Values of the FAILED slot: a kernel threw (the worker lives on), or a worker thread ended. */
+export const FAILED_KERNEL = 1;
+export const FAILED_EXIT = 2;
 
 /** The message that hands one job to a worker. */
 export interface JobMessage {

@@ -4,7 +4,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import type { TypedArray } from '../dtype';
 import { TensorError } from '../errors';
 import { setSharedStorage } from '../storage';
-import { CONTROL_SLOTS, DONE, FAILED, NEXT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
+import { CONTROL_SLOTS, DONE, FAILED, FAILED_EXIT, NEXT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
 import { getNumThreads, onNumThreadsChange } from './threads';
 import { startTsWorker } from './ts-worker';
 
@@ -158,8 +158,10 @@ export function runChunks(kernel: ParallelKernel, chunks: number, args: KernelAr
     Atomics.wait(control, DONE, done, 1000);
   }
   if (ownError !== null) throw ownError;
-  if (Atomics.load(control, FAILED) !== 0) {
+  const failed = Atomics.load(control, FAILED);
+  if (failed !== 0) {
     const messages = drainErrors(p);
+    if (failed === FAILED_EXIT) void shutdown(); // a worker is gone: the next kernel starts a fresh pool
     const more = messages.length > 1 ? ` (and ${messages.length - 1} more failures)` : '';
     throw new ParallelError(messages.length > 0 ? `${messages[0]}${more}` : `kernel ${kernel.name} failed in a worker`);
   }

@@ -1,6 +1,6 @@
 // A pool worker: imports the kernels it is asked to run and claims chunks from the job's shared counter.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { DONE, FAILED, NEXT, type ChunkFn, type JobMessage } from './kernel';
+import { DONE, FAILED, FAILED_EXIT, FAILED_KERNEL, NEXT, type ChunkFn, type JobMessage } from './kernel';
 
 const errors = (workerData as { errors: MessagePort }).errors;
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -20,9 +20,9 @@ function describe(e: unknown): string {
 }
 
 /** Records a failure for the caller: the message goes to the error port, the flag wakes the waiting thread. */
-function fail(job: JobMessage, message: string): void {
+function fail(job: JobMessage, message: string, flag = FAILED_KERNEL): void {
   errors.postMessage(message);
-  Atomics.store(job.control, FAILED, 1);
+  Atomics.store(job.control, FAILED, flag);
 }
 
 async function runJob(job: JobMessage): Promise<void> {
@@ -54,7 +54,7 @@ async function runJob(job: JobMessage): Promise<void> {
 // A worker that exits in the middle of a chunk (process.exit inside a kernel) must not leave the caller waiting.
 process.on('exit', () => {
   if (current === null) return;
-  fail(current, `parallel worker: thread exited while running kernel ${current.name}`);
+  fail(current, `parallel worker: thread exited while running kernel ${current.name}`, FAILED_EXIT);
   Atomics.store(current.control, DONE, current.chunks + 1);
   Atomics.notify(current.control, DONE);
 });
