@@ -14,6 +14,7 @@ export interface TrainConfig {
   download: boolean;
   subset: number | null;
   evalSubset: number | null;
+  /** epochs to run; 0 with --resume means the saved run's own count */
   epochs: number;
   batchSize: number;
   lr: number;
@@ -78,7 +79,8 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     download: values['download'] === true,
     subset: given('subset') ? num('subset', { integer: true, min: 1 }) : null,
     evalSubset: given('eval-subset') ? num('eval-subset', { integer: true, min: 1 }) : null,
-    epochs: num('epochs', { integer: true, min: 1 }),
+    // with --resume and no --epochs: 0, which the trainer reads as "the saved run's epochs" (the default 3 must not extend it)
+    epochs: given('resume') && !given('epochs') ? 0 : num('epochs', { integer: true, min: 1 }),
     batchSize: num('batch-size', { integer: true, min: 1 }),
     lr: num('lr', { min: 0 }),
     momentum: num('momentum', { min: 0, max: 1 }),
@@ -98,7 +100,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     for (const [k, v] of Object.entries(PAPER)) if (!given(flagOf[k]!)) (base as unknown as Record<string, unknown>)[k] = v;
   }
   if (base.nesterov && (base.momentum <= 0)) throw new UsageError('train: --nesterov requires --momentum > 0');
-  if (base.warmupEpochs >= base.epochs && base.warmupEpochs > 0) throw new UsageError(`train: --warmup-epochs (${base.warmupEpochs}) must be smaller than --epochs (${base.epochs})`);
+  if (base.warmupEpochs >= base.epochs && base.warmupEpochs > 0 && base.resume === null) throw new UsageError(`train: --warmup-epochs (${base.warmupEpochs}) must be smaller than --epochs (${base.epochs})`);
   return { config: base, help: values['help'] === true };
 }
 
