@@ -57,9 +57,15 @@ function metricsWithoutTimings(dir: string): Record<string, unknown>[] {
     });
 }
 
-function bytesOf(a: NDArray): Buffer {
+function bytesOf(a: NDArray): Uint8Array {
   const t = a.contiguous().data;
-  return Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+  return new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 function expectSameTensors(a: Record<string, NDArray>, b: Record<string, NDArray>, what: string): void {
@@ -67,7 +73,7 @@ function expectSameTensors(a: Record<string, NDArray>, b: Record<string, NDArray
   for (const k of Object.keys(a)) {
     expect(b[k]!.dtype, `${what} ${k}`).toBe(a[k]!.dtype);
     expect([...b[k]!.shape], `${what} ${k}`).toEqual([...a[k]!.shape]);
-    expect(bytesOf(b[k]!).equals(bytesOf(a[k]!)), `${what} ${k} differs`).toBe(true);
+    expect(sameBytes(bytesOf(b[k]!), bytesOf(a[k]!)), `${what} ${k} differs`).toBe(true);
   }
 }
 
