@@ -1,5 +1,6 @@
 // @adder/nn: modules, layers, losses, optimisers, schedules and state dicts, numerically as torch.nn.
 export { NNError } from './errors';
+/** Weight initialisers (torch.nn.init) that fill NDArrays in place from a seeded Generator. */
 export * as init from './init';
 export { Optimizer, type OptimParam, type ParamGroup, type ParamGroupSpec, type ParamState, type OptimizerStateDict, type OptimizerStateMeta } from './optim/optimizer';
 export { SGD, type SGDOptions } from './optim/sgd';

@@ -11,6 +11,7 @@ export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Ten
 
 /** A handle that unregisters a hook. */
 export interface HookHandle {
+  /** Unregisters the hook; calling it again does nothing. */
   remove(): void;
 }
 

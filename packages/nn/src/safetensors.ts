@@ -26,6 +26,7 @@ export interface SafetensorsContent {
  * tensors are written as I32.
  */
 export interface SafetensorsWriteOptions {
+  /** The int32 tensors to store as I64: a list of names or a predicate on the name. */
   int64Keys?: readonly string[] | ((name: string) => boolean);
 }
 

@@ -20,6 +20,7 @@ abstract class Pool2d extends Module {
     this.stride = pair(options.stride ?? kernelSize);
     this.padding = pair(options.padding ?? 0);
   }
+  /** The pooling window, stride and padding as (h, w) pairs, as the tensor kernels take them. */
   protected geometry(): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] } {
     return { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding };
   }

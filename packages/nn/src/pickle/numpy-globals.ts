@@ -27,6 +27,7 @@ export class NumpyDType implements PickleExtension {
     if (!f) throw new BuilderError(`numpy dtype '${this.code}' is not a numeric dtype this reader supports`);
     return f;
   }
+  /** Whether the elements are little-endian: true unless the dtype code or the pickled byte order is '>'. */
   get littleEndian(): boolean {
     const order = /^[<>]/.test(this.code) ? this.code[0]! : this.byteOrder;
     return order !== '>';
