@@ -4,7 +4,11 @@
 export type ProgressSink = (done: number, total: number | null) => void;
 
 /** A progress bar for `label` on `stream` (default stderr); call `finish()` after the last update. */
-export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update: ProgressSink; finish: () => void } {
+export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr): {
+  update: ProgressSink;
+  /** Ends the bar's line; call it once after the last update. */
+  finish: () => void;
+} {
   const tty = stream.isTTY === true;
   const started = Date.now();
   let lastStep = -1;

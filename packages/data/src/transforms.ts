@@ -33,6 +33,7 @@ export type TransformSpec =
 /** A transform over a whole batch. It may write into the batch it is given (the loader always passes a fresh copy). */
 export interface BatchTransform {
   readonly spec: TransformSpec;
+  /** Transforms one batch; `ctx` gives the seed, the epoch and each row's dataset index. */
   apply(batch: ImageBatch, ctx: TransformContext): ImageBatch;
 }
 
