@@ -8,7 +8,7 @@ import { paddedSize } from './padInput';
 import { im2colImage } from './im2col';
 
 /** Operations per chunk: a few ms of kernel time, enough chunks to balance 2-4 threads. */
-const ADDER_GRAIN = 2_000_000;
+const ADDER_GRAIN = 1_000_000;
 /** The weight gradient uses at most this many chunks (each holds a Cout x K partial sum). */
 const MAX_WEIGHT_CHUNKS = 16;
 

@@ -2,6 +2,7 @@
 import { defineFunction, type Tensor } from '@adder/autograd';
 import { NDArray, Storage, type TypedArray } from '@adder/tensor';
 import { NNError } from '../errors';
+import { runBatchNormLoop } from './batch-norm-chunks';
 
 /** Options of batchNorm (torch.nn.functional.batch_norm). */
 export interface BatchNormOptions {
@@ -56,25 +57,8 @@ const BatchNormFn = defineFunction<BatchNormOptions>({
         throw new NNError(layer, `expected more than 1 value per channel when training, got input of shape [${x.shape.join(', ')}]`);
       }
       const varBiased = new Float64Array(C);
-      for (let c = 0; c < C; c++) {
-        let s = 0;
-        for (let n = 0; n < N; n++) {
-          const base = xo + (n * C + c) * S;
-          for (let i = 0; i < S; i++) s += xd[base + i]!;
-        }
-        const mu = s / M;
-        let q = 0;
-        for (let n = 0; n < N; n++) {
-          const base = xo + (n * C + c) * S;
-          for (let i = 0; i < S; i++) {
-            const d = xd[base + i]! - mu;
-            q += d * d;
-          }
-        }
-        mean[c] = mu;
-        varBiased[c] = q / M;
-        invstd[c] = 1 / Math.sqrt(q / M + o.eps);
-      }
+      // per channel: mean, biased variance (two passes) and 1/sqrt(var + eps), split by channels on the pool
+      runBatchNormLoop('stats', { N, C, S, x: xd, xo, eps: o.eps, mean, varBiased, invstd });
       // PyTorch: running_mean = (1-f)*running_mean + f*mean; running_var uses the unbiased variance
       const f = o.updateFactor ?? 0.1;
       if (o.runningMean) updateRunning(o.runningMean, mean, f, 1);
@@ -93,15 +77,8 @@ const BatchNormFn = defineFunction<BatchNormOptions>({
     const w = readVector(weight);
     const b = readVector(bias);
     const out = Storage.alloc(x.dtype, x.size);
-    const yd = out.data;
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) {
-        const base = (n * C + c) * S;
-        const scale = w[c]! * invstd[c]!;
-        const shift = b[c]! - mean[c]! * scale;
-        for (let i = 0; i < S; i++) yd[base + i] = xd[xo + base + i]! * scale + shift;
-      }
-    }
+    // y = x * scale + shift per channel, scale = w * invstd, shift = b - mean * scale
+    runBatchNormLoop('apply', { N, C, S, x: xd, xo, y: out.data, w, b, mean, invstd });
     ctx.saveForBackward(x, weight);
     ctx.saved.mean = mean;
     ctx.saved.invstd = invstd;
@@ -114,7 +91,6 @@ const BatchNormFn = defineFunction<BatchNormOptions>({
     const [needX, needW, needB] = ctx.needsInputGrad;
     const g = gIn.contiguous();
     const [N, C, S] = dims(x);
-    const M = N * S;
     const xd = x.data;
     const xo = x.offset;
     const gd = g.data;
@@ -122,47 +98,13 @@ const BatchNormFn = defineFunction<BatchNormOptions>({
     // per channel: sum(dy) and sum(dy * xhat), xhat = (x - mean) * invstd
     const sumG = new Float64Array(C);
     const sumGX = new Float64Array(C);
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) {
-        const base = (n * C + c) * S;
-        const mu = mean[c]!;
-        const is = invstd[c]!;
-        let sg = 0;
-        let sgx = 0;
-        for (let i = 0; i < S; i++) {
-          const gv = gd[go + base + i]!;
-          sg += gv;
-          sgx += gv * (xd[xo + base + i]! - mu) * is;
-        }
-        sumG[c] = sumG[c]! + sg;
-        sumGX[c] = sumGX[c]! + sgx;
-      }
-    }
+    runBatchNormLoop('gradSums', { N, C, S, x: xd, xo, g: gd, go, mean, invstd, sumG, sumGX });
     let dx: NDArray | null = null;
     if (needX) {
       const w = readVector(weight);
       const out = Storage.alloc(x.dtype, x.size);
-      const dd = out.data;
-      const batch = ctx.options.useBatchStats;
-      for (let n = 0; n < N; n++) {
-        for (let c = 0; c < C; c++) {
-          const base = (n * C + c) * S;
-          const k = w[c]! * invstd[c]!;
-          if (batch) {
-            // dx = w*invstd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)) (Ioffe & Szegedy 2015, sec. 3)
-            const mg = sumG[c]! / M;
-            const mgx = sumGX[c]! / M;
-            const mu = mean[c]!;
-            const is = invstd[c]!;
-            for (let i = 0; i < S; i++) {
-              const xhat = (xd[xo + base + i]! - mu) * is;
-              dd[base + i] = k * (gd[go + base + i]! - mg - xhat * mgx);
-            }
-          } else {
-            for (let i = 0; i < S; i++) dd[base + i] = k * gd[go + base + i]!;
-          }
-        }
-      }
+      // dx = w*invstd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)) (Ioffe & Szegedy 2015, sec. 3); w*invstd*dy in eval
+      runBatchNormLoop('inputGrad', { N, C, S, x: xd, xo, g: gd, go, dx: out.data, w, mean, invstd, sumG, sumGX, batch: ctx.options.useBatchStats ? 1 : 0 });
       dx = new NDArray(out, x.shape);
     }
     return [dx, needW ? vectorOf(sumGX, weight.dtype) : null, needB ? vectorOf(sumG, weight.dtype) : null];
