@@ -236,6 +236,8 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       saveCheckpoint(lastFile, model, optimizer, state);
       if (improved) saveCheckpoint(bestFile, model, null, state);
       run.writeCurves(metrics);
+      // a signal that arrived during evaluation is delivered here, so the run stops now rather than after one more step
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (stopSignal !== null || (io.shouldStop?.(state.step) ?? false)) {
         io.log(`Stopped after epoch ${epoch}. Resume with: ${resumeCommand}`);
         return { status: 'interrupted', dir, signal: stopSignal ?? 'stop', resumeCommand };
