@@ -2,7 +2,7 @@
 import { assign } from './elementwise';
 import { TensorError, fmtShape } from './errors';
 import { gemmStrided, type FloatArray } from './gemm-kernel';
-import { NDArray } from './ndarray';
+import { NDArray, viewStrides } from './ndarray';
 import { broadcastShapes, numelOf, sameShape } from './shape';
 import { Storage } from './storage';
 
@@ -55,14 +55,6 @@ export function gemm(a: NDArray, b: NDArray, c: NDArray, options: GemmOptions = 
   return c;
 }
 
-/** True when dims [0, upto] of `x` can be merged into one dim of stride x.strides[upto]. */
-function mergeable(x: NDArray, upto: number): boolean {
-  for (let i = 0; i < upto; i++) {
-    if (x.shape[i] !== 1 && x.strides[i] !== x.strides[i + 1]! * x.shape[i + 1]!) return false;
-  }
-  return true;
-}
-
 /**
  * Matrix product as torch.matmul for operands of at least 2 dims: (..., M, K) x (..., K, N) -> (..., M, N),
  * the leading batch dims broadcast. float32 or float64 (both the same). `out`, if given, receives the result.
@@ -96,9 +88,10 @@ export function matmul(a: NDArray, b: NDArray, out?: NDArray): NDArray {
   const bRs = b.strides[b.ndim - 2]!;
   const bCs = b.strides[b.ndim - 1]!;
   const nb = numelOf(batch);
-  if (b.ndim === 2 && a.ndim > 2 && mergeable(a, a.ndim - 2)) {
-    // (B, M, K) x (K, N) with mergeable batch dims is one (B*M, K) x (K, N) product.
-    gemmStrided(nb * m, n, k, 1, ad, a.offset, aRs, aCs, bd, b.offset, bRs, bCs, 0, cd, target.offset, n);
+  // (B, M, K) x (K, N) is one (B*M, K) x (K, N) product when a's layout can be viewed as (B*M, K).
+  const merged = b.ndim === 2 && a.ndim > 2 ? viewStrides(a.shape, a.strides, [nb * m, k]) : null;
+  if (merged !== null) {
+    gemmStrided(nb * m, n, k, 1, ad, a.offset, merged[0]!, merged[1]!, bd, b.offset, bRs, bCs, 0, cd, target.offset, n);
   } else {
     const nd = batch.length;
     const sa = broadcastBatchStrides(a, nd);

@@ -84,6 +84,15 @@ describe('matmul', () => {
     );
   });
 
+  it('does not merge batch dims through a size-1 dim of an expanded operand', () => {
+    // strides [1, 1, 0, 0]: the size-1 dim between the batch and the rows must not make them look mergeable
+    const a = fromArray([1, 2, 3], 'float64').reshape([3, 1, 1, 1]).expand([3, 1, 2, 2]);
+    const b = fromArray([[1], [1]], 'float64');
+    const got = matmul(a, b);
+    expect(got.shape).toEqual([3, 1, 2, 1]);
+    expect(Array.from(got.toTyped())).toEqual([2, 2, 4, 4, 6, 6]);
+  });
+
   it('writes into out, contiguous or strided', () => {
     const a = fromArray([[1, 2], [3, 4], [5, 6]]);
     const b = fromArray([[1, 0, -1], [2, 1, 0]]);
