@@ -1,6 +1,6 @@
 // The training configuration: flag table, recipes and their resolution into one TrainConfig.
-import os from 'node:os';
 import path from 'node:path';
+import { getNumThreads } from '@adder/tensor';
 import { type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
 
 /** Everything a training run needs to know; written to config.json and checkpoint metadata. */
@@ -52,7 +52,7 @@ export const TRAIN_FLAGS: FlagTable = {
   'warmup-epochs': { type: 'string', placeholder: 'N', default: '0', help: 'linear warmup over the first N epochs (per step)' },
   'bn-recalib': { type: 'string', placeholder: 'N', default: '20', help: 're-estimate BatchNorm statistics on N training batches before each evaluation (0 = off)' },
   seed: { type: 'string', placeholder: 'N', default: '0', help: 'random seed (init, shuffling, augmentation)' },
-  threads: { type: 'string', placeholder: 'N', default: 'all cores', help: 'worker threads for the kernels' },
+  threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
   out: { type: 'string', placeholder: 'DIR', help: 'run folder (default runs/<date>-<model>-<dataset>/)' },
   resume: { type: 'string', placeholder: 'PATH', help: 'resume from a checkpoint (last.safetensors) or its run folder' },
   'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
@@ -90,7 +90,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     warmupEpochs: num('warmup-epochs', { integer: true, min: 0 }),
     bnRecalibBatches: num('bn-recalib', { integer: true, min: 0 }),
     seed: num('seed', { integer: true, min: 0 }),
-    threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : getNumThreads(), // ADDER_THREADS, else all cores
     out: given('out') ? path.resolve(userCwd(), str('out')) : null,
     resume: given('resume') ? path.resolve(userCwd(), str('resume')) : null,
     evalEvery: num('eval-every', { integer: true, min: 1 }),

@@ -6,7 +6,7 @@ import { countOps, formatCount } from '@adder/addernet';
 import { fromNDArray } from '@adder/autograd';
 import { DataLoader } from '@adder/data';
 import { SGD, crossEntropy } from '@adder/nn';
-import { argmax, manualSeed } from '@adder/tensor';
+import { argmax, manualSeed, setNumThreads } from '@adder/tensor';
 import { recalibrateBatchNorm } from './bn-recalibration';
 import { loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint';
 import { type TrainConfig, epochLr, stepLr } from './config';
@@ -56,6 +56,7 @@ function defaultRunDir(config: TrainConfig, cwd: string): string {
 
 /** Runs (or resumes) a training run to completion or interruption. */
 export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: string): Promise<TrainOutcome> {
+  setNumThreads(configIn.threads); // --threads: the kernels' worker pool (1 = no pool)
   let config = configIn;
   let resumeFrom: ReturnType<typeof loadCheckpoint> | null = null;
   let dir: string;
