@@ -1,4 +1,5 @@
 // `pnpm train`: the command-line entry point of training (see --help).
+import { DataError } from '@adder/data';
 import { helpText, UsageError, userCwd } from './cli/flags';
 import { TRAIN_FLAGS, resolveTrainConfig } from './config';
 import { NonFiniteLossError, runTraining } from './trainer';
@@ -20,6 +21,11 @@ main().then(
     if (err instanceof UsageError || err instanceof NonFiniteLossError) {
       console.error(err.message);
       process.exit(err instanceof UsageError ? 2 : 1);
+    }
+    // missing or damaged dataset files: the loader's message says what to do, a stack trace would bury it
+    if (err instanceof DataError) {
+      console.error(`train: ${err.message}${/download was not requested/.test(err.message) ? ' Or pass --download to fetch it.' : ''}`);
+      process.exit(1);
     }
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exit(1);
