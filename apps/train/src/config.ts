@@ -33,15 +33,15 @@ export interface TrainConfig {
 
 /** Every flag of `pnpm train`, with its default as shown by --help. */
 export const TRAIN_FLAGS: FlagTable = {
-  recipe: { type: 'string', choices: ['default', 'paper'], default: 'default', help: "'paper' = the reference CIFAR-10 recipe (cifar10, batch 256, lr 0.1, 400-epoch cosine)" },
+  recipe: { type: 'string', choices: ['default', 'paper'], default: 'default', help: "'paper' = the reference CIFAR-10 recipe: cifar10, batch 256, SGD lr 0.1, momentum 0.9, weight decay 5e-4, 399 epochs of lr = 0.05*(1+cos(pi*e/400)), no BN re-estimation; flags given still win" },
   model: { type: 'string', choices: ['resnet20', 'resnet32', 'resnet56', 'resnet50'], default: 'resnet20', help: 'architecture' },
   kind: { type: 'string', choices: ['adder', 'cnn'], default: 'adder', help: 'AdderNet or its CNN twin' },
   eta: { type: 'string', placeholder: 'N', default: '0.2', help: "the adder layers' adaptive learning-rate scale (eq. 13)" },
   dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], default: 'sample', help: 'training data (sample = the bundled Fashion-MNIST subset)' },
-  'data-dir': { type: 'string', placeholder: 'DIR', help: 'where the dataset files are (cifar: ./data/<name>; fashion-mnist: /usr/share/datasets/fashion-mnist)' },
+  'data-dir': { type: 'string', placeholder: 'DIR', default: './data for CIFAR, holding cifar-10-batches-bin/ or the .tar.gz; /usr/share/datasets/fashion-mnist for fashion-mnist', help: 'where the dataset files are' },
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
-  subset: { type: 'string', placeholder: 'N', help: 'train on the first N examples only' },
-  'eval-subset': { type: 'string', placeholder: 'N', help: 'evaluate on the first N test examples only' },
+  subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
+  'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
   epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
   'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
   lr: { type: 'string', placeholder: 'X', default: '0.1', help: 'base learning rate' },
@@ -53,8 +53,8 @@ export const TRAIN_FLAGS: FlagTable = {
   'bn-recalib': { type: 'string', placeholder: 'N', default: '20', help: 're-estimate BatchNorm statistics on N training batches before each evaluation (0 = off)' },
   seed: { type: 'string', placeholder: 'N', default: '0', help: 'random seed (init, shuffling, augmentation)' },
   threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
-  out: { type: 'string', placeholder: 'DIR', help: 'run folder (default runs/<date>-<model>-<dataset>/)' },
-  resume: { type: 'string', placeholder: 'PATH', help: 'resume from a checkpoint (last.safetensors) or its run folder' },
+  out: { type: 'string', placeholder: 'DIR', default: 'runs/<date>-<model>-<dataset>/', help: 'run folder' },
+  resume: { type: 'string', placeholder: 'PATH', default: 'none', help: "resume from a checkpoint (last.safetensors) or its run folder, with the run's saved config (--epochs may extend it)" },
   'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
 };
 

@@ -84,7 +84,7 @@ export function helpText(command: string, summary: string, table: FlagTable): st
     const def = spec.default === undefined ? '' : ` (default: ${String(spec.default)})`;
     return `${left.padEnd(44)} ${spec.help}${def}`;
   });
-  return `Usage: pnpm ${command} [flags]\n\n${summary}\n\nFlags:\n${rows.join('\n')}\n  --help${' '.repeat(38)} show this help\n`;
+  return `Usage: pnpm ${command} [flags]\n\n${summary}\n\nFlags:\n${rows.join('\n')}\n${'  --help'.padEnd(44)} show this help\n`;
 }
 
 /** Reads a numeric flag value: integer or float, with range checks. */

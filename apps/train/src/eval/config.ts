@@ -24,11 +24,11 @@ export const EVAL_FLAGS: FlagTable = {
   model: { type: 'string', choices: ['resnet20', 'resnet32', 'resnet56', 'resnet50'], default: 'inferred from the checkpoint', help: 'architecture' },
   kind: { type: 'string', choices: ['adder', 'cnn'], default: 'inferred from the checkpoint', help: 'AdderNet or its CNN twin' },
   dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], help: 'test data (required)' },
-  'data-dir': { type: 'string', placeholder: 'DIR', help: 'where the dataset files are (cifar: ./data/<name>; fashion-mnist: /usr/share/datasets/fashion-mnist)' },
-  'eval-subset': { type: 'string', placeholder: 'N', help: 'evaluate on the first N test examples only' },
+  'data-dir': { type: 'string', placeholder: 'DIR', default: './data for CIFAR, holding cifar-10-batches-bin/ or the .tar.gz; /usr/share/datasets/fashion-mnist for fashion-mnist', help: 'where the dataset files are' },
+  'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
   'batch-size': { type: 'string', placeholder: 'N', default: '100', help: "evaluation batch size (the reference's test batch)" },
-  predictions: { type: 'string', placeholder: 'FILE', help: 'write index,label,predicted for every test example, in dataset order, as CSV' },
-  threads: { type: 'string', placeholder: 'N', default: 'all cores', help: 'worker threads for the kernels (accepted and validated; takes effect with the worker pool)' },
+  predictions: { type: 'string', placeholder: 'FILE', default: 'none', help: 'write index,label,predicted for every test example, in dataset order, as CSV' },
+  threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
 };
 
 /** Parses `pnpm eval` flags (throws UsageError on bad input). */

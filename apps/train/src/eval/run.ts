@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataLoader } from '@adder/data';
 import type { Module } from '@adder/nn';
+import { setNumThreads } from '@adder/tensor';
 import { firstN, loadTestData } from '../datasets';
 import { type EvalResult, evaluate } from '../evaluate';
 import { type ModelSpec, buildModel, inferModelSpec } from '../models';
@@ -62,6 +63,7 @@ function loadInto(model: Module, weights: CheckpointWeights, config: EvalConfig,
 
 /** Runs one evaluation, logging the choices and the report; writes the predictions CSV when asked. */
 export async function runEval(config: EvalConfig, log: (line: string) => void, cwd: string): Promise<EvalOutcome> {
+  if (config.threads !== null) setNumThreads(config.threads);
   const weights = readCheckpointWeights(config.checkpoint);
   const saved = weights.trainConfig;
   // the synthetic test set depends on the training seed; use the checkpoint's when it was trained on it

@@ -1,0 +1,138 @@
+// Command-line flags of pnpm train and pnpm eval: clear errors with suggestions, --help with every flag and its
+// default, the paper recipe and flags overriding it.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { UsageError, helpText } from '../src/cli/flags';
+import { TRAIN_FLAGS, epochLr, resolveTrainConfig } from '../src/config';
+import { EVAL_FLAGS, resolveEvalConfig } from '../src/eval/config';
+
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const train = (...argv: string[]) => resolveTrainConfig(argv).config;
+const trainError = (...argv: string[]): string => {
+  try {
+    resolveTrainConfig(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`no error for ${argv.join(' ')}`);
+};
+const evalError = (...argv: string[]): string => {
+  try {
+    resolveEvalConfig(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`no error for ${argv.join(' ')}`);
+};
+
+/** The flags the issue asks pnpm train to have. */
+const ISSUE_TRAIN_FLAGS = ['recipe', 'model', 'kind', 'eta', 'dataset', 'data-dir', 'download', 'subset', 'eval-subset', 'epochs', 'batch-size', 'lr', 'momentum', 'weight-decay', 'nesterov', 'schedule', 'warmup-epochs', 'seed', 'threads', 'out', 'resume', 'eval-every'];
+
+describe('pnpm train flags', () => {
+  it('rejects an unknown flag, suggesting the closest', () => {
+    expect(trainError('--epoch', '3')).toMatch(/^train: unknown flag --epoch \(did you mean --epochs\?\)/);
+    expect(trainError('--learning-rate', '0.1')).toMatch(/unknown flag --learning-rate\. See --help\./);
+    expect(trainError('--batchsize', '8')).toMatch(/did you mean --batch-size\?/);
+  });
+
+  it('rejects a bad choice, suggesting the closest', () => {
+    expect(trainError('--model', 'resnet21')).toBe("train: --model must be one of resnet20|resnet32|resnet56|resnet50, got 'resnet21' (did you mean 'resnet20'?)");
+    expect(trainError('--dataset', 'cifar-10')).toMatch(/got 'cifar-10' \(did you mean 'cifar10'\?\)/);
+    expect(trainError('--schedule', 'linear')).toMatch(/--schedule must be one of cosine\|step\|constant, got 'linear'/);
+  });
+
+  it('rejects non-numeric, non-integer, out-of-range and missing values', () => {
+    expect(trainError('--lr', 'fast')).toBe("train: --lr expects a number, got 'fast'");
+    expect(trainError('--epochs', '2.5')).toBe("train: --epochs expects an integer, got '2.5'");
+    expect(trainError('--batch-size', '0')).toBe('train: --batch-size must be >= 1, got 0');
+    expect(trainError('--momentum', '1.5')).toBe('train: --momentum must be <= 1, got 1.5');
+    expect(trainError('--eta', '')).toMatch(/--eta expects a number/);
+    expect(trainError('--lr')).toMatch(/^train: .*--lr/);
+    expect(trainError('cifar10')).toMatch(/unexpected argument 'cifar10'/);
+    expect(trainError('--nesterov', '--momentum', '0')).toMatch(/--nesterov requires --momentum > 0/);
+  });
+
+  it('--help lists every flag of the issue with its default, and the defaults are the values used', () => {
+    const help = helpText('train', 'summary', TRAIN_FLAGS);
+    const defaults = train();
+    for (const name of ISSUE_TRAIN_FLAGS) {
+      const line = help.split('\n').find((l) => l.startsWith(`  --${name} `));
+      expect(line, name).toBeDefined();
+      expect(line, name).toMatch(/\(default: [^)]+\)$/);
+    }
+    const shown = (name: string): string => /\(default: ([^)]+)\)$/.exec(help.split('\n').find((l) => l.startsWith(`  --${name} `))!)![1]!;
+    expect(Number(shown('epochs'))).toBe(defaults.epochs);
+    expect(Number(shown('batch-size'))).toBe(defaults.batchSize);
+    expect(Number(shown('lr'))).toBe(defaults.lr);
+    expect(Number(shown('momentum'))).toBe(defaults.momentum);
+    expect(Number(shown('weight-decay'))).toBe(defaults.weightDecay);
+    expect(Number(shown('eta'))).toBe(defaults.eta);
+    expect(Number(shown('warmup-epochs'))).toBe(defaults.warmupEpochs);
+    expect(Number(shown('seed'))).toBe(defaults.seed);
+    expect(Number(shown('eval-every'))).toBe(defaults.evalEvery);
+    expect([shown('model'), shown('kind'), shown('dataset'), shown('schedule')]).toEqual([defaults.model, defaults.kind, defaults.dataset, defaults.schedule]);
+    expect([shown('nesterov'), shown('download')]).toEqual([String(defaults.nesterov), String(defaults.download)]);
+    // the --help row's text lines up with the others
+    const col = (needle: string): number => help.split('\n').find((l) => l.includes(needle))!.indexOf(needle);
+    expect(col('show this help')).toBe(col('number of epochs'));
+  });
+
+  it('--recipe paper is the reference recipe: cifar10, batch 256, SGD 0.1/0.9/5e-4, lr = 0.05*(1+cos(pi*e/400)) for e = 1..399', () => {
+    const c = train('--recipe', 'paper');
+    expect(c).toMatchObject({ dataset: 'cifar10', batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: false, schedule: 'cosine', epochs: 399, warmupEpochs: 0 });
+    for (let e = 1; e <= 399; e++) expect(epochLr(c, e)).toBeCloseTo(0.05 * (1 + Math.cos((Math.PI * e) / 400)), 15);
+  });
+
+  it('flags override the recipe; cosine uses T = epochs (+1 for the paper recipe)', () => {
+    const c = train('--recipe', 'paper', '--dataset', 'synthetic', '--batch-size', '64', '--lr', '0.05', '--epochs', '10', '--weight-decay', '0');
+    expect(c).toMatchObject({ dataset: 'synthetic', batchSize: 64, lr: 0.05, epochs: 10, weightDecay: 0, momentum: 0.9, schedule: 'cosine' });
+    expect(epochLr(c, 3)).toBeCloseTo(0.025 * (1 + Math.cos((Math.PI * 3) / 11)), 15);
+    const plain = train('--epochs', '5', '--lr', '0.2');
+    expect(epochLr(plain, 5)).toBeCloseTo(0, 15);
+    expect(epochLr(plain, 2)).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * 2) / 5)), 15);
+    expect(epochLr(train('--schedule', 'constant'), 2)).toBe(0.1);
+  });
+
+  it('--resume keeps the saved epoch count unless --epochs is given', () => {
+    expect(train('--resume', 'runs/x').epochs).toBe(0);
+    expect(train('--resume', 'runs/x', '--epochs', '7').epochs).toBe(7);
+  });
+});
+
+describe('pnpm eval flags', () => {
+  it('requires --checkpoint and --dataset, and suggests for typos', () => {
+    expect(evalError('--dataset', 'cifar10')).toMatch(/^eval: --checkpoint FILE is required/);
+    expect(evalError('--checkpoint', 'a.pth')).toMatch(/^eval: --dataset is required/);
+    expect(evalError('--checkpiont', 'a.pth')).toMatch(/unknown flag --checkpiont \(did you mean --checkpoint\?\)/);
+    expect(evalError('--checkpoint', 'a.pth', '--dataset', 'cifar11')).toMatch(/got 'cifar11' \(did you mean 'cifar10'\?\)/);
+    expect(evalError('--checkpoint', 'a.pth', '--dataset', 'cifar10', '--batch-size', 'big')).toBe("eval: --batch-size expects a number, got 'big'");
+    expect(evalError('a.pth')).toMatch(/unexpected argument 'a\.pth'.*did you mean --checkpoint a\.pth\?/);
+  });
+
+  it('--help lists every flag with a default where one applies', () => {
+    const help = helpText('eval', 'summary', EVAL_FLAGS);
+    for (const name of ['checkpoint', 'model', 'kind', 'dataset', 'data-dir', 'eval-subset', 'batch-size', 'predictions', 'threads']) expect(help, name).toMatch(new RegExp(`^ {2}--${name} `, 'm'));
+    expect(help).toMatch(/--batch-size N .*\(default: 100\)/);
+    expect(help).toMatch(/--model .*\(default: inferred from the checkpoint\)/);
+    const c = resolveEvalConfig(['--checkpoint', 'x.pth', '--dataset', 'sample']).config;
+    expect(c).toMatchObject({ model: null, kind: null, batchSize: 100, evalSubset: null, predictions: null });
+  });
+});
+
+describe('the commands', () => {
+  it('print a usage error without a stack trace and exit 2', () => {
+    for (const [script, args, want] of [
+      ['src/train.ts', ['--lr', 'abc'], "train: --lr expects a number, got 'abc'"],
+      ['src/eval.ts', ['--checkpont', 'x'], 'eval: unknown flag --checkpont (did you mean --checkpoint?)'],
+    ] as const) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: appDir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(want);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
