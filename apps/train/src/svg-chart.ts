@@ -28,7 +28,8 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Escapes text and attribute values (both quote kinds, since names go into attributes). */
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 function renderPanel(p: Panel, epochs: number, dx: number): string {
   const all = p.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
