@@ -6,6 +6,7 @@ import { TensorError, fmtShape } from './errors';
 import { NDArray, stridedOffsets } from './ndarray';
 import { broadcastShapes, sameShape } from './shape';
 import { Storage } from './storage';
+import { parallelBinary, parallelUnary } from './parallel/elementwise-chunks';
 
 type BinaryLoop = (a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, ia: Int32Array | null, ib: Int32Array | null, n: number) => void;
 type UnaryLoop = (a: TypedArray, ao: number, ia: Int32Array | null, out: TypedArray, oo: number, n: number, p: number, q: number) => void;
@@ -80,6 +81,17 @@ const binaryLoops = new Map<BinaryOp, BinaryLoop>();
 const unaryLoops = new Map<UnaryOp, UnaryLoop>();
 for (const [k, e] of Object.entries(BINARY_EXPR)) binaryLoops.set(k as BinaryOp, compileBinary(e));
 for (const [k, e] of Object.entries(UNARY_EXPR)) unaryLoops.set(k as UnaryOp, compileUnary(e));
+/** Every binary and unary op name, in a fixed order (workers receive an op as its index here). */
+export const BINARY_OPS = Object.keys(BINARY_EXPR) as BinaryOp[];
+export const UNARY_OPS = Object.keys(UNARY_EXPR) as UnaryOp[];
+/** The compiled loop of a binary op (for the parallel chunks). */
+export function binaryLoopOf(op: BinaryOp): BinaryLoop {
+  return binaryLoops.get(op)!;
+}
+/** The compiled loop of a unary op (for the parallel chunks). */
+export function unaryLoopOf(op: UnaryOp): UnaryLoop {
+  return unaryLoops.get(op)!;
+}
 
 /** Checks an `out` argument and returns it, or allocates a fresh array. */
 function outputFor(op: string, shape: readonly number[], dtype: DType, out?: NDArray): NDArray {
@@ -134,6 +146,7 @@ export function binary(op: BinaryOp, aIn: NDArray | number, bIn: NDArray | numbe
   const aFast = a.size === 1 ? 0 : a.isContiguous && sameShape(a.shape, shape) ? 1 : -1;
   const bFast = b.size === 1 ? 0 : b.isContiguous && sameShape(b.shape, shape) ? 1 : -1;
   if (aFast >= 0 && bFast >= 0) {
+    if (parallelBinary(op, a.data, a.offset, aFast, b.data, b.offset, bFast, res.data, res.offset, n)) return res; // large: on the pool
     loop(a.data, a.offset, aFast, b.data, b.offset, bFast, res.data, res.offset, null, null, n);
   } else {
     const ea = a.expand(shape);
@@ -150,6 +163,7 @@ export function unary(op: UnaryOp, aIn: NDArray, out?: NDArray, p = 0, q = 0): N
   const res = outputFor(op, a.shape, a.dtype, out);
   if (res.size === 0) return res;
   const loop = unaryLoops.get(op)!;
+  if (a.isContiguous && parallelUnary(op, a.data, a.offset, res.data, res.offset, res.size, p, q)) return res; // large: on the pool
   loop(a.data, a.offset, a.isContiguous ? null : a.offsets(), res.data, res.offset, res.size, p, q);
   return res;
 }

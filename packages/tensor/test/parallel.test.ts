@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Generator, ParallelError, conv2d, conv2dBackwardInput, conv2dBackwardWeight, getNumThreads, isSharedStorage, matmul,
-  poolRunning, randn, runChunks, setNumThreads, shutdown, type NDArray,
+  Generator, NDArray, ParallelError, add, conv2d, exp, mul, relu, sub, conv2dBackwardInput, conv2dBackwardWeight, getNumThreads, isSharedStorage, matmul,
+  poolRunning, randn, runChunks, setNumThreads, shutdown,
 } from '../src/index';
 import { exitInWorkerKernel, seenFlag, squareKernel, throwInWorkerKernel, whoRanKernel } from './parallel-kernels';
 
@@ -69,6 +69,31 @@ describe('pool', () => {
     const y = new Float32Array(1000);
     runChunks(squareKernel, 10, { x, y, chunks: 10 });
     expect(y.every((v, i) => v === (i - 500) * (i - 500))).toBe(true);
+  });
+
+  it('runs large element-wise ops on the pool, in place on unshared buffers too, with the serial bits', () => {
+    const n = 300_001;
+    const g = new Generator(9);
+    const a = randn([n], { generator: g });
+    const b = randn([n], { generator: g });
+    const run = (threads: number): number[][] => {
+      setNumThreads(threads);
+      // unshared buffers (plain ArrayBuffer), one updated in place: out aliases the first operand
+      const x = NDArray.fromTyped(Float32Array.from(a.data as Float32Array), [n]);
+      add(x, b, x);
+      mul(x, 0.5, x);
+      return [bits(x), bits(relu(a)), bits(sub(a, b)), bits(exp(b))];
+    };
+    const one = run(1);
+    const two = run(2);
+    expect(poolRunning()).toBe(true);
+    const three = run(3);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+    // and the in-place result is right, not merely the same
+    const x = Float32Array.from(a.data as Float32Array);
+    for (let i = 0; i < n; i++) x[i] = Math.fround(Math.fround(x[i]! + (b.data[i] as number)) * 0.5);
+    expect(one[0]).toEqual([...new Uint32Array(x.buffer)]);
   });
 
   it('gives gemm, matmul and conv2d (forward, both gradients) the same bits with 1, 2 and 3 threads', () => {

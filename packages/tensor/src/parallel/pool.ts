@@ -86,21 +86,40 @@ function isShared(a: TypedArray): boolean {
   return a.buffer instanceof SharedArrayBuffer;
 }
 
-/** Copies into SharedArrayBuffer-backed arrays those arrays of args that are not (made before the pool started). */
-function shareArgs(args: KernelArgs): { shared: KernelArgs; copied: Array<[TypedArray, TypedArray]> } {
+type ViewCtor = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => TypedArray;
+
+/**
+ * Gives the workers SharedArrayBuffer-backed views of arrays that are not (made before the pool started): one
+ * shared copy per underlying buffer, spanning all its views, so that views which alias (an in-place op's input and
+ * output) still alias. `copied` lists the spans to copy back afterwards.
+ */
+function shareArgs(args: KernelArgs): { shared: KernelArgs; copied: Array<[Uint8Array, Uint8Array]> } {
+  const spans = new Map<ArrayBufferLike, { lo: number; hi: number; copy: SharedArrayBuffer | null }>();
+  for (const v of Object.values(args)) {
+    if (typeof v === 'number' || isShared(v)) continue;
+    const span = spans.get(v.buffer) ?? { lo: v.byteOffset, hi: v.byteOffset + v.byteLength, copy: null };
+    span.lo = Math.min(span.lo, v.byteOffset);
+    span.hi = Math.max(span.hi, v.byteOffset + v.byteLength);
+    spans.set(v.buffer, span);
+  }
+  const copied: Array<[Uint8Array, Uint8Array]> = [];
+  for (const [buffer, span] of spans) {
+    span.copy = new SharedArrayBuffer(span.hi - span.lo);
+    const original = new Uint8Array(buffer, span.lo, span.hi - span.lo);
+    const copy = new Uint8Array(span.copy);
+    copy.set(original);
+    copied.push([original, copy]);
+  }
   const shared: KernelArgs = {};
-  const copied: Array<[TypedArray, TypedArray]> = [];
   for (const key of Object.keys(args)) {
     const v = args[key]!;
-    if (typeof v === 'number' || isShared(v)) {
+    const span = typeof v === 'number' ? undefined : spans.get(v.buffer);
+    if (typeof v === 'number' || span === undefined) {
       shared[key] = v;
       continue;
     }
-    const Ctor = v.constructor as new (b: SharedArrayBuffer) => TypedArray;
-    const copy = new Ctor(new SharedArrayBuffer(v.byteLength));
-    copy.set(v as never);
-    shared[key] = copy;
-    copied.push([v, copy]);
+    const Ctor = v.constructor as ViewCtor;
+    shared[key] = new Ctor(span.copy!, v.byteOffset - span.lo, v.length);
   }
   return { shared, copied };
 }
