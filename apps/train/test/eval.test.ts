@@ -13,6 +13,7 @@ import { saveCheckpoint } from '../src/checkpoint';
 import type { EvalConfig } from '../src/eval/config';
 import { EvalMismatchError, runEval } from '../src/eval/run';
 import { buildModel } from '../src/models';
+import { readCheckpointWeights } from '../src/eval/weights';
 import { decodeTestBatch, writeCifar10 } from './fixtures/cifar-files';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -113,6 +114,33 @@ describe('pnpm eval on CIFAR-format files', () => {
     const junk = path.join(tmp, 'junk.pth');
     fs.writeFileSync(junk, 'not a checkpoint at all');
     await expect(runEval(config({ checkpoint: junk }), quiet, tmp)).rejects.toThrow(/junk\.pth: neither a safetensors file nor a PyTorch checkpoint/);
+  });
+});
+
+describe('checkpoint files', () => {
+  const PTH = path.join(repoRoot, 'fixtures', 'pth');
+  const expected = JSON.parse(fs.readFileSync(path.join(PTH, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, { shape: number[] }>> };
+
+  it('reads torch zip and legacy files by content, stripping module. when every key has it', () => {
+    for (const name of ['basic_zip.pth', 'basic_legacy.pth', 'prefixed_legacy.pth']) {
+      const w = readCheckpointWeights(path.join(PTH, name));
+      expect(w.format, name).toBe('torch');
+      const keys = Object.keys(expected.files[name]!);
+      const stripped = keys.every((k) => k.startsWith('module.'));
+      expect(w.strippedModulePrefix, name).toBe(stripped);
+      expect(Object.keys(w.tensors).sort(), name).toEqual(keys.map((k) => (stripped ? k.slice('module.'.length) : k)).sort());
+      for (const k of keys) expect([...w.tensors[stripped ? k.slice(7) : k]!.shape], `${name} ${k}`).toEqual(expected.files[name]![k]!.shape);
+    }
+  });
+
+  it('reads our training checkpoint without its optimiser tensors, whatever the file is called', () => {
+    const renamed = path.join(tmp, 'ours.bin');
+    fs.copyFileSync(ours, renamed);
+    const w = readCheckpointWeights(renamed);
+    expect(w.format).toBe('safetensors');
+    expect(w.ignoredOptimizerKeys).toBeGreaterThan(0);
+    expect(Object.keys(w.tensors).sort()).toEqual(Object.keys(cnn.stateDict()).sort());
+    expect(() => readCheckpointWeights(path.join(tmp, 'missing.pth'))).toThrow(/missing\.pth: no such file/);
   });
 });
 
