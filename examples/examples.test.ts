@@ -18,7 +18,13 @@ async function runSmoke<R>(name: string): Promise<{ result: R; lines: string[] }
   return { result, lines };
 }
 
+const TESTED = ['gradcheck-custom-op', 'mlp-xor', 'adder-vs-conv', 'load-official-checkpoint'];
+
 describe('examples (smoke mode)', () => {
+  it('every registered example has a test below', () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual([...TESTED].sort());
+  });
+
   it('gradcheck-custom-op: the correct backward passes, the one that ignores gradOut fails', async () => {
     const { result } = await runSmoke<GradcheckExampleResult>('gradcheck-custom-op');
     expect(result.correctPassed).toBe(true);
