@@ -1,9 +1,7 @@
 // The DataLoader: batches, per-epoch seeded shuffling, resumable iteration, its own timing, optional worker prefetch.
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { NDArray, Storage } from '@adder/tensor';
+import type { Worker } from 'node:worker_threads';
+import { NDArray, Storage, startTsWorker } from '@adder/tensor';
 import { assembleBatch, type RawBatch } from './batch';
 import { ImageDataset, type Dataset } from './dataset';
 import { DataError } from './errors';
@@ -188,7 +186,7 @@ export class DataLoader {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const init: PrefetchWorkerInit = { dataset: (this.dataset as ImageDataset).toWorkerData(), transform: this.transform?.spec ?? null, seed: this.seed };
-    const worker = startTsWorker(new URL('./prefetchWorker.ts', import.meta.url), init);
+    const worker = startTsWorker(new URL('./prefetchWorker.ts', import.meta.url), { workerData: init }); // tsx-aware (shared with the kernel pool)
     worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -208,19 +206,4 @@ export class DataLoader {
     this.worker = worker;
     return worker;
   }
-}
-
-/**
- * Starts a worker on a TypeScript file. Node 20 workers do not inherit tsx's `--import` hooks, so a tiny eval'ed
- * bootstrap loads the file through tsx's tsImport API (resolved from here, so it works from any cwd).
- */
-function startTsWorker(file: URL, workerData: unknown): Worker {
-  let api: string;
-  try {
-    api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  } catch {
-    return new Worker(file, { workerData }); // no tsx: only works when running compiled JavaScript
-  }
-  const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(file.href)}, ${JSON.stringify(file.href)}));`;
-  return new Worker(boot, { eval: true, workerData });
 }
