@@ -2,11 +2,11 @@
 // Fashion-MNIST sample; prints test accuracy, time and op counts side by side.
 // Run: pnpm example adder-vs-conv
 import { performance } from 'node:perf_hooks';
-import { Adder2d, countOps, formatCount } from '../packages/addernet/src/index';
-import { fromNDArray, noGrad } from '../packages/autograd/src/index';
-import { DataLoader, FASHION_MNIST_MEAN, FASHION_MNIST_STD, compose, loadSample, normalize, toTensor, type Dataset } from '../packages/data/src/index';
-import { AdaptiveAvgPool2d, BatchNormBase, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, crossEntropy, topkCorrect, type Module } from '../packages/nn/src/index';
-import { Generator } from '../packages/tensor/src/index';
+import { Adder2d, countOps, formatCount } from '@adder/addernet';
+import { fromNDArray, noGrad } from '@adder/autograd';
+import { DataLoader, FASHION_MNIST_MEAN, FASHION_MNIST_STD, compose, loadSample, normalize, toTensor, type Dataset } from '@adder/data';
+import { AdaptiveAvgPool2d, BatchNormBase, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, crossEntropy, topkCorrect, type Module } from '@adder/nn';
+import { Generator } from '@adder/tensor';
 import type { ExampleOptions } from './options';
 
 type Kind = 'adder' | 'cnn';

@@ -1,8 +1,8 @@
 // Example: define your own differentiable Function (softplus), then check its backward with gradcheck.
 // Run: pnpm example gradcheck-custom-op
 // (Examples import the packages by relative path: the root package has no workspace dependencies.)
-import { GradcheckError, defineFunction, gradcheck, randn, type Tensor } from '../packages/autograd/src/index';
-import { Generator, addScalar, exp, log, mul, sigmoid } from '../packages/tensor/src/index';
+import { GradcheckError, defineFunction, gradcheck, randn, type Tensor } from '@adder/autograd';
+import { Generator, addScalar, exp, log, mul, sigmoid } from '@adder/tensor';
 import type { ExampleOptions } from './options';
 
 // softplus(x) = log(1 + e^x). Its derivative is the logistic sigmoid, so backward is sigmoid(x) * gradOut.

@@ -3,10 +3,10 @@
 // Run: pnpm example load-official-checkpoint
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { countOps, formatOpCount, resnet } from '../packages/addernet/src/index';
-import { fromNDArray, noGrad } from '../packages/autograd/src/index';
-import { CIFAR10_CLASSES } from '../packages/data/src/index';
-import { loadSafetensors, loadTorchCheckpoint } from '../packages/nn/src/index';
+import { countOps, formatOpCount, resnet } from '@adder/addernet';
+import { fromNDArray, noGrad } from '@adder/autograd';
+import { CIFAR10_CLASSES } from '@adder/data';
+import { loadSafetensors, loadTorchCheckpoint } from '@adder/nn';
 import type { ExampleOptions } from './options';
 
 /** Where the checkpoint lives: ../shared/checkpoints beside the repository (never committed into it). */

@@ -1,8 +1,8 @@
 // Example: the whole training loop on XOR: data, model, loss, backward, optimiser step, evaluation.
 // Run: pnpm example mlp-xor
-import { noGrad, tensor } from '../packages/autograd/src/index';
-import { Linear, ReLU, SGD, Sequential, crossEntropy, topkAccuracy } from '../packages/nn/src/index';
-import { Generator } from '../packages/tensor/src/index';
+import { noGrad, tensor } from '@adder/autograd';
+import { Linear, ReLU, SGD, Sequential, crossEntropy, topkAccuracy } from '@adder/nn';
+import { Generator } from '@adder/tensor';
 import type { ExampleOptions } from './options';
 
 /** The loss before and after training, and the final accuracy on the four XOR points. */
