@@ -13,6 +13,22 @@ export interface BenchCase {
   unit?: string;
   /** The timed work. */
   run: () => void | Promise<void>;
+  /** Other implementations' time for the same work, measured after ours (shown with the ratio). */
+  peers?: () => PeerFigure[] | Promise<PeerFigure[]>;
+  /** Peak resident memory of this work in MB, measured in a fresh process (or a note why not). */
+  peakRss?: () => number | string;
+}
+
+/** A peer's figure for a case: its time per run, or a note saying why there is none. */
+export interface PeerFigure {
+  /** Who (e.g. "torch-ref t2", "tfjs-cpu"). */
+  peer: string;
+  /** Milliseconds per run of the same work. */
+  ms?: number;
+  /** Peak RSS of the peer's process in MB, when known. */
+  peakRssMb?: number;
+  /** What differs, or why the peer was skipped. */
+  note?: string;
 }
 
 /** A group of cases registered in cases/index.ts; `cases(quick)` builds them lazily (quick = fewer, smaller). */
@@ -50,6 +66,22 @@ export interface BenchResult {
   gflopsCpu?: number;
   perSecond?: number;
   unit?: string;
+  /** Peak RSS in MB from a fresh process (or a note). */
+  peakRss?: number | string;
+  /** Peers with ratio = their ms / our median ms (above 1: we are faster). */
+  peers?: Array<PeerFigure & { ratio?: number }>;
+}
+
+/** Adds the peers' figures and the peak memory of a case to its measurement. */
+export async function addComparisons(c: BenchCase, r: BenchResult): Promise<void> {
+  if (c.peakRss) r.peakRss = c.peakRss();
+  if (c.peers) r.peers = (await c.peers()).map((p) => (p.ms === undefined ? p : { ...p, ratio: p.ms / r.medianMs }));
+}
+
+function formatPeers(r: BenchResult): string {
+  return (r.peers ?? [])
+    .map((p) => `${p.peer}: ${p.ms === undefined ? '-' : `${p.ms.toFixed(1)} ms, x${p.ratio!.toFixed(1)}`}${p.peakRssMb === undefined ? '' : `, ${p.peakRssMb.toFixed(0)} MB`}${p.note ? ` (${p.note})` : ''}`)
+    .join('; ');
 }
 
 function median(xs: number[]): number {
@@ -95,10 +127,12 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.gflops === undefined ? '' : r.gflops.toFixed(2),
     r.gflopsCpu === undefined ? '' : r.gflopsCpu.toFixed(2),
     r.perSecond === undefined ? '' : `${r.perSecond.toFixed(1)} ${r.unit}/s`,
+    r.peakRss === undefined ? '' : typeof r.peakRss === 'number' ? `${r.peakRss.toFixed(0)} MB` : r.peakRss,
+    formatPeers(r),
   ]);
-  const head = ['suite', 'case', 'median ms', 'min ms', 'cpu ms', 'reps', 'GFLOP/s', 'GFLOP/s cpu', 'throughput'];
+  const head = ['suite', 'case', 'median ms', 'min ms', 'cpu ms', 'reps', 'GFLOP/s', 'GFLOP/s cpu', 'throughput', 'peak RSS', 'peers (their ms, x = their time / ours)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

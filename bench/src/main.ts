@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MEASURE_FULL, MEASURE_QUICK, environment, formatTable, measure, type BenchResult } from './harness';
+import { MEASURE_FULL, MEASURE_QUICK, addComparisons, environment, formatTable, measure, type BenchResult } from './harness';
 import { SUITES } from './cases/index';
 
 const USAGE = `usage: pnpm bench [--quick] [--list] [filter ...]
@@ -36,6 +36,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const cases = (await suite.cases(quick)).filter((c) => suiteMatches || filters.some((f) => `${suite.name}/${c.name}`.toLowerCase().includes(f)));
     for (const c of cases) {
       const r = await measure(suite.name, c, opts);
+      await addComparisons(c, r);
       results.push(r);
       process.stdout.write(`  ${suite.name}/${c.name}: ${r.medianMs.toFixed(2)} ms${r.gflops === undefined ? '' : `, ${r.gflops.toFixed(2)} GFLOP/s`}\n`);
     }

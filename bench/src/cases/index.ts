@@ -5,6 +5,7 @@ import { autogradMlpSuite } from './autograd-mlp';
 import { conv2dSuite } from './conv2d';
 import { dataLoaderSuite } from './data-loader';
 import { matmulSuite } from './matmul';
+import { multicoreSuite } from './multicore';
 import { resnetSuite } from './resnet';
 import { tfjsSuite } from './tfjs';
 
@@ -17,4 +18,5 @@ export const SUITES: BenchSuite[] = [
   tfjsSuite,
   adder2dSuite,
   resnetSuite,
+  multicoreSuite,
 ];

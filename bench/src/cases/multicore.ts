@@ -1,0 +1,41 @@
+// Our kernels and models at 1 thread and at all cores, next to their peers measured in the same run (the PyTorch
+// reference adder via tools/golden/bench_reference.py, tfjs-backend-cpu conv2d) and with peak RSS from a fresh process.
+import type { BenchCase, BenchSuite } from '../harness';
+import { ALL, adderCases, convCases, dispatchCase, evalCase, matmulCase, resnet50Case, trainCase, type Plan } from './multicore-cases';
+
+/** [channels, spatial size, the reference script's layer name] of ResNet-20's three stages. */
+const LAYERS: readonly [number, number, string][] = [[16, 32, '16->16@32x32'], [32, 16, '32->32@16x16'], [64, 8, '64->64@8x8']];
+
+function plan(quick: boolean): Plan {
+  return {
+    quick,
+    adderBatches: quick ? [32] : [32, 128],
+    convBatches: quick ? [8] : [32, 128],
+    modelBatches: quick ? [8] : [32, 128],
+    threads: ALL > 1 ? [1, ALL] : [1],
+    torchRepeats: quick ? 1 : 3,
+  };
+}
+
+/** Cases grouped by thread count, so that the pool restarts once per group rather than once per case. */
+function build(p: Plan): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const t of p.threads) {
+    if (t > 1) cases.push(dispatchCase(t));
+    for (const batch of p.adderBatches) for (const [c, hw, layer] of LAYERS) cases.push(...adderCases(p, batch, c, hw, layer, t));
+    for (const batch of p.convBatches) for (const [c, hw] of LAYERS) cases.push(...convCases(p, batch, c, hw, t));
+    cases.push(matmulCase(512, t));
+    for (const batch of p.modelBatches) cases.push(trainCase(p, 'adder', batch, t), trainCase(p, 'cnn', batch, t));
+    cases.push(evalCase('adder', p.modelBatches[p.modelBatches.length - 1]!, t));
+    // ResNet-50 takes seconds per image: a quick run measures batch 1 on all cores only
+    if (!p.quick) for (const batch of [1, 8]) cases.push(resnet50Case(batch, t));
+    else if (t === ALL) cases.push(resnet50Case(1, t));
+  }
+  return cases;
+}
+
+export const multicoreSuite: BenchSuite = {
+  name: 'multicore',
+  description: `adder2d, conv2d, matmul, ResNet-20 train/eval and ResNet-50 forward at 1 thread and all ${ALL} cores, with peers (PyTorch reference, tfjs-cpu) and peak RSS`,
+  cases: (quick) => build(plan(quick)),
+};
