@@ -28,13 +28,18 @@ let pool: Pool | null = null;
 /** True while the calling thread runs chunks: a kernel called from inside a chunk runs serially. */
 let inside = false;
 
+/** How long starting the pool may wait for its workers to listen before going on without them. */
+const START_TIMEOUT_MS = 30_000;
+
+/** Starts `size` workers and waits (blocking, up to START_TIMEOUT_MS) until they listen, so the first kernels use them. */
 function startPool(size: number): Pool {
   const p: Pool = { workers: [], errors: [], broken: null };
+  const ready = new Int32Array(new SharedArrayBuffer(4));
   for (let i = 0; i < size; i++) {
     const { port1, port2 } = new MessageChannel();
     port1.unref();
     p.errors.push(port1);
-    const w = startTsWorker(new URL('./worker-main.ts', import.meta.url), { workerData: { errors: port2 }, transferList: [port2] });
+    const w = startTsWorker(new URL('./worker-main.ts', import.meta.url), { workerData: { errors: port2, ready }, transferList: [port2] });
     w.on('error', (e: unknown) => {
       p.broken ??= `a pool worker failed: ${e instanceof Error ? e.message : String(e)}`;
     });
@@ -43,6 +48,10 @@ function startPool(size: number): Pool {
     });
     w.unref();
     p.workers.push(w);
+  }
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (let n = Atomics.load(ready, 0); n < size && Date.now() < deadline; n = Atomics.load(ready, 0)) {
+    Atomics.wait(ready, 0, n, deadline - Date.now());
   }
   return p;
 }

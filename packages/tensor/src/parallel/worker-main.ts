@@ -2,7 +2,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DONE, FAILED, FAILED_EXIT, FAILED_KERNEL, NEXT, type ChunkFn, type JobMessage } from './kernel';
 
-const errors = (workerData as { errors: MessagePort }).errors;
+const { errors, ready } = workerData as { errors: MessagePort; ready: Int32Array };
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 let current: JobMessage | null = null;
 
@@ -63,3 +63,6 @@ let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (job: JobMessage) => {
   queue = queue.then(() => runJob(job));
 });
+// tell the starting thread that this worker listens
+Atomics.add(ready, 0, 1);
+Atomics.notify(ready, 0);
