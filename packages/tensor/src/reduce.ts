@@ -5,6 +5,7 @@ import { TensorError, fmtShape } from './errors';
 import { NDArray } from './ndarray';
 import { normalizeAxes, normalizeAxis, sameShape } from './shape';
 import { Storage } from './storage';
+import { parallelRowSums } from './parallel/reduce-chunks';
 
 /** Axes to reduce: one, several, or undefined for all. */
 export type Axes = number | readonly number[] | undefined;
@@ -59,6 +60,7 @@ export function sum(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray):
   const out = target('sum', a, a.dtype === 'uint8' ? 'int32' : a.dtype, outShape, outArg);
   const d = src.data, o = out.data, base = src.offset, oo = out.offset;
   const intOut = out.dtype === 'int32';
+  if (parallelRowSums(d, base, outer, len, o, oo, 1)) return settle(out, outArg); // many rows: on the pool
   for (let r = 0; r < outer; r++) {
     let acc = 0;
     const start = base + r * len;
@@ -77,6 +79,7 @@ export function mean(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray)
   const { src, outer, len, outShape } = toRows('mean', a, axes, keepdim);
   const out = target('mean', a, a.dtype, outShape, outArg);
   const d = src.data, o = out.data, base = src.offset, oo = out.offset;
+  if (parallelRowSums(d, base, outer, len, o, oo, len)) return settle(out, outArg); // many rows: on the pool
   for (let r = 0; r < outer; r++) {
     let acc = 0;
     const start = base + r * len;

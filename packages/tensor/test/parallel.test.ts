@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Generator, NDArray, ParallelError, add, conv2d, exp, mul, relu, sub, conv2dBackwardInput, conv2dBackwardWeight, getNumThreads, isSharedStorage, matmul,
+  Generator, NDArray, ParallelError, add, conv2d, exp, mean, mul, relu, sub, sum, conv2dBackwardInput, conv2dBackwardWeight, getNumThreads, isSharedStorage, matmul,
   poolRunning, randn, runChunks, setNumThreads, shutdown,
 } from '../src/index';
 import { exitInWorkerKernel, seenFlag, squareKernel, throwInWorkerKernel, whoRanKernel } from './parallel-kernels';
@@ -71,18 +71,19 @@ describe('pool', () => {
     expect(y.every((v, i) => v === (i - 500) * (i - 500))).toBe(true);
   });
 
-  it('runs large element-wise ops on the pool, in place on unshared buffers too, with the serial bits', () => {
+  it('runs large element-wise ops and row reductions on the pool, in place on unshared buffers too, with the serial bits', () => {
     const n = 300_001;
     const g = new Generator(9);
     const a = randn([n], { generator: g });
     const b = randn([n], { generator: g });
+    const m = randn([700, 900], { generator: g });
     const run = (threads: number): number[][] => {
       setNumThreads(threads);
       // unshared buffers (plain ArrayBuffer), one updated in place: out aliases the first operand
       const x = NDArray.fromTyped(Float32Array.from(a.data as Float32Array), [n]);
       add(x, b, x);
       mul(x, 0.5, x);
-      return [bits(x), bits(relu(a)), bits(sub(a, b)), bits(exp(b))];
+      return [bits(x), bits(relu(a)), bits(sub(a, b)), bits(exp(b)), bits(sum(m, 1)), bits(mean(m, 1)), bits(sum(m, 0))];
     };
     const one = run(1);
     const two = run(2);
@@ -94,6 +95,13 @@ describe('pool', () => {
     const x = Float32Array.from(a.data as Float32Array);
     for (let i = 0; i < n; i++) x[i] = Math.fround(Math.fround(x[i]! + (b.data[i] as number)) * 0.5);
     expect(one[0]).toEqual([...new Uint32Array(x.buffer)]);
+    // row sums against a float64 loop rounded to float32
+    const rows = Array.from({ length: 700 }, (_, r) => {
+      let acc = 0;
+      for (let i = 0; i < 900; i++) acc += m.data[r * 900 + i] as number;
+      return acc;
+    });
+    expect(one[4]).toEqual([...new Uint32Array(Float32Array.from(rows).buffer)]);
   });
 
   it('gives gemm, matmul and conv2d (forward, both gradients) the same bits with 1, 2 and 3 threads', () => {
