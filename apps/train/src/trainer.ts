@@ -147,8 +147,6 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       const resumed = state.inEpoch && state.inEpoch.epoch === epoch ? state.inEpoch : null;
       const acc: EpochAccumulators = resumed ? { ...resumed.acc } : { lossSum: 0, correct: 0, seen: 0, loadMs: 0, startedAt: 0 };
       const epochStart = performance.now();
-      const computeMsBefore = 0;
-      void computeMsBefore;
       trainLoader.resetStats();
       model.train();
       const bar = epochProgress(`epoch ${epoch}/${config.epochs}`, stepsPerEpoch, io.stdout);
