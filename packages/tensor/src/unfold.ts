@@ -1,8 +1,8 @@
 // unfold (im2col) and fold (col2im) with the exact semantics of torch.nn.functional.unfold / fold.
 import { toPair, windowGeometry, expectRank, type FoldOptions, type UnfoldOptions } from './conv-geometry';
 import { TensorError, fmtShape } from './errors';
-import { col2imImageAdd, im2colImage } from './im2col';
 import { NDArray } from './ndarray';
+import { runFold, runUnfold } from './parallel/unfold-chunks';
 import { Storage } from './storage';
 
 /**
@@ -17,7 +17,7 @@ export function unfold(x: NDArray, options: UnfoldOptions): NDArray {
   const L = g.outH * g.outW;
   const out = Storage.alloc(x.dtype, n * rows * L);
   const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
-  for (let b = 0; b < n; b++) im2colImage(x.data, x.offset + b * sN, sC, sH, sW, c, g, out.data, b * rows * L);
+  runUnfold(x.data, x.offset, sN, sC, sH, sW, n, c, g, out.data); // im2colImage per image, split on the pool
   return new NDArray(out, [n, rows, L]);
 }
 
@@ -40,6 +40,6 @@ export function fold(cols: NDArray, options: FoldOptions): NDArray {
   const c = rows / block;
   const out = Storage.alloc(cols.dtype, n * c * height * width);
   const [sN, sR, sL] = cols.strides as [number, number, number];
-  for (let b = 0; b < n; b++) col2imImageAdd(cols.data, cols.offset + b * sN, sR, sL, c, g, out.data, b * c * height * width);
+  runFold(cols.data, cols.offset, sN, sR, sL, n, c, g, out.data); // col2imImageAdd per image, split on the pool
   return new NDArray(out, [n, c, height, width]);
 }

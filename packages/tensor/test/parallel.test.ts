@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   Generator, NDArray, ParallelError, add, conv2d, exp, mean, mul, relu, sub, sum, conv2dBackwardInput, conv2dBackwardWeight, getNumThreads, isSharedStorage, matmul,
-  poolRunning, randn, runChunks, setNumThreads, shutdown,
+  fold, poolRunning, randn, runChunks, setNumThreads, shutdown, unfold,
 } from '../src/index';
 import { exitInWorkerKernel, seenFlag, squareKernel, throwInWorkerKernel, whoRanKernel } from './parallel-kernels';
 
@@ -104,19 +104,22 @@ describe('pool', () => {
     expect(one[4]).toEqual([...new Uint32Array(Float32Array.from(rows).buffer)]);
   });
 
-  it('gives gemm, matmul and conv2d (forward, both gradients) the same bits with 1, 2 and 3 threads', () => {
+  it('gives gemm, matmul, conv2d (forward, both gradients), unfold and fold the same bits with 1, 2 and 3 threads', () => {
     const g = new Generator(5);
     const a = randn([70, 130], { generator: g });
     const b = randn([130, 90], { generator: g });
     const x = randn([3, 6, 17, 15], { generator: g });
     const w = randn([20, 6, 3, 3], { generator: g });
     const gy = randn([3, 20, 17, 15], { generator: g });
+    const big = randn([6, 8, 40, 40], { generator: g });
     const opts = { padding: 1 };
+    const win = { kernelSize: 3, padding: 1, stride: 2 };
     const run = (threads: number): number[][] => {
       setNumThreads(threads);
       return [
         bits(matmul(a, b)), bits(matmul(b.transpose(0, 1), a.transpose(0, 1))),
         bits(conv2d(x, w, null, opts)), bits(conv2dBackwardInput(gy, w, x.shape, opts)), bits(conv2dBackwardWeight(gy, x, w.shape, opts)),
+        bits(unfold(big, win)), bits(fold(unfold(big, win), { ...win, outputSize: [40, 40] })),
       ];
     };
     const one = run(1);
