@@ -25,11 +25,13 @@ function build(p: Plan): BenchCase[] {
     for (const batch of p.adderBatches) for (const [c, hw, layer] of LAYERS) cases.push(...adderCases(p, batch, c, hw, layer, t));
     for (const batch of p.convBatches) for (const [c, hw] of LAYERS) cases.push(...convCases(p, batch, c, hw, t));
     cases.push(matmulCase(512, t));
-    for (const batch of p.modelBatches) cases.push(trainCase(p, 'adder', batch, t), trainCase(p, 'cnn', batch, t));
+    for (const batch of p.modelBatches) {
+      cases.push(trainCase(p, 'adder', batch, t));
+      if (!p.quick || t === ALL) cases.push(trainCase(p, 'cnn', batch, t)); // quick: the CNN twin on all cores only
+    }
     cases.push(evalCase('adder', p.modelBatches[p.modelBatches.length - 1]!, t));
-    // ResNet-50 takes seconds per image: a quick run measures batch 1 on all cores only
+    // ResNet-50 takes seconds per image: full runs only
     if (!p.quick) for (const batch of [1, 8]) cases.push(resnet50Case(batch, t));
-    else if (t === ALL) cases.push(resnet50Case(1, t));
   }
   return cases;
 }
