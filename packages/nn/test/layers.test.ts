@@ -62,6 +62,8 @@ describe('Conv2d', () => {
     const net = new Sequential(new Conv2d(3, 4, 3));
     expect(() => net.call(input([2, 3, 5], 1))).toThrow(/Conv2d '0': expected a 4-D input \(N, C, H, W\), got shape \[2, 3, 5\]/);
     expect(() => net.call(input([2, 2, 5, 5], 1))).toThrow(/Conv2d '0': expected 3 channels at dim 1, got shape \[2, 2, 5, 5\]/);
+    expect(() => new Conv2d(3, 4, [3, 3, 3])).toThrow(/Conv2d kernelSize: expected a number or \[h, w\], got \[3, 3, 3\]/);
+    expect(() => new MaxPool2d(2, { stride: [] })).toThrow(/MaxPool2d stride: expected a number or \[h, w\], got \[\]/);
   });
 });
 
@@ -163,8 +165,10 @@ describe('Dropout', () => {
     const yd = y.data.toTyped();
     const xd = x.data.toTyped();
     const gd = x.grad!.data.toTyped();
-    for (let i = 0; i < yd.length; i++) expect(gd[i]).toBeCloseTo(yd[i]! === 0 ? 0 : 2, 12);
-    expect(xd.length).toBe(12);
+    for (let i = 0; i < yd.length; i++) {
+      expect(gd[i]).toBeCloseTo(yd[i]! === 0 ? 0 : 2, 12);
+      if (yd[i] !== 0) expect(yd[i]).toBeCloseTo(2 * xd[i]!, 12);
+    }
     expect(() => new Dropout(1.5)).toThrow(/Dropout: dropout probability must be in \[0, 1\], got 1.5/);
   });
 });

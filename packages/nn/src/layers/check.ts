@@ -13,7 +13,9 @@ export function checkInput(layer: Module, x: Tensor, ranks: readonly number[], l
   }
 }
 
-/** A kernel size, stride, ... given once or as [h, w], as a pair. */
-export function pair(v: number | readonly number[]): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!];
+/** A kernel size, stride, ... given once or as [h, w], as a pair; `what` names it in the error (e.g. 'Conv2d stride'). */
+export function pair(v: number | readonly number[], what: string): [number, number] {
+  if (typeof v === 'number') return [v, v];
+  if (v.length !== 1 && v.length !== 2) throw new NNError(what, `expected a number or [h, w], got [${v.join(', ')}]`);
+  return [v[0]!, v[1] ?? v[0]!];
 }

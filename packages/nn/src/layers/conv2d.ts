@@ -1,23 +1,17 @@
 // Conv2d: a 2-D convolution layer with PyTorch's default init (torch.nn.Conv2d, groups = 1), on autograd's conv2d Function.
 import { conv2d, type Tensor } from '@adder/autograd';
-import { zeros, type DType, type Generator } from '@adder/tensor';
-import { defaultLayerInit } from '../init';
-import { Module } from '../module';
-import { Parameter } from '../parameter';
 import { checkInput, pair } from './check';
+import { WeightedLayer, type WeightedLayerOptions } from './weighted';
 
 /** Options of Conv2d (defaults as torch: stride 1, padding 0, dilation 1, bias true). */
-export interface Conv2dLayerOptions {
+export interface Conv2dLayerOptions extends WeightedLayerOptions {
   stride?: number | readonly number[];
   padding?: number | readonly number[];
   dilation?: number | readonly number[];
-  bias?: boolean;
-  dtype?: DType;
-  generator?: Generator;
 }
 
 /** y = conv2d(x, weight) + bias; weight (out, in, kh, kw) and bias (out) start as U(+-1/sqrt(fan_in)). */
-export class Conv2d extends Module {
+export class Conv2d extends WeightedLayer {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -29,29 +23,11 @@ export class Conv2d extends Module {
     kernelSize: number | readonly number[],
     options: Conv2dLayerOptions = {},
   ) {
-    super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(options.stride ?? 1);
-    this.padding = pair(options.padding ?? 0);
-    this.dilation = pair(options.dilation ?? 1);
-    const dtype = options.dtype ?? 'float32';
-    this.registerParameter('weight', new Parameter(zeros([outChannels, inChannels, ...this.kernelSize], dtype)));
-    this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outChannels], dtype)));
-    this.resetParameters(options.generator);
-  }
-
-  /** The weight parameter. */
-  get weight(): Parameter {
-    return this.getParameter('weight');
-  }
-  /** The bias parameter, or null without bias. */
-  get bias(): Parameter | null {
-    return this.optionalParameter('bias');
-  }
-
-  /** Re-draws weight and bias with PyTorch's default init. */
-  resetParameters(generator?: Generator): void {
-    defaultLayerInit(this.weight.data, this.bias?.data ?? null, generator ? { generator } : {});
+    super([outChannels, inChannels, ...pair(kernelSize, 'Conv2d kernelSize')], options);
+    this.kernelSize = pair(kernelSize, 'Conv2d kernelSize');
+    this.stride = pair(options.stride ?? 1, 'Conv2d stride');
+    this.padding = pair(options.padding ?? 0, 'Conv2d padding');
+    this.dilation = pair(options.dilation ?? 1, 'Conv2d dilation');
   }
 
   forward(x: Tensor): Tensor {

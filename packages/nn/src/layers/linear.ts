@@ -1,45 +1,19 @@
 // Linear: y = x W^T + b over the last dim (torch.nn.Linear), with PyTorch's default init.
 import type { Tensor } from '@adder/autograd';
-import { zeros, type DType, type Generator } from '@adder/tensor';
 import { NNError } from '../errors';
-import { defaultLayerInit } from '../init';
-import { Module } from '../module';
-import { Parameter } from '../parameter';
+import { WeightedLayer, type WeightedLayerOptions } from './weighted';
 
 /** Options of Linear. */
-export interface LinearOptions {
-  bias?: boolean;
-  dtype?: DType;
-  generator?: Generator;
-}
+export type LinearOptions = WeightedLayerOptions;
 
 /** y = x W^T + b for x (..., inFeatures); weight (out, in) and bias (out) start as U(+-1/sqrt(in)). */
-export class Linear extends Module {
-
+export class Linear extends WeightedLayer {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {
-    super();
-    const dtype = options.dtype ?? 'float32';
-    this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures], dtype)));
-    this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([outFeatures], dtype)));
-    this.resetParameters(options.generator);
-  }
-
-  /** The weight parameter. */
-  get weight(): Parameter {
-    return this.getParameter('weight');
-  }
-  /** The bias parameter, or null without bias. */
-  get bias(): Parameter | null {
-    return this.optionalParameter('bias');
-  }
-
-  /** Re-draws weight and bias with PyTorch's default init. */
-  resetParameters(generator?: Generator): void {
-    defaultLayerInit(this.weight.data, this.bias?.data ?? null, generator ? { generator } : {});
+    super([outFeatures, inFeatures], options);
   }
 
   forward(x: Tensor): Tensor {

@@ -16,9 +16,9 @@ abstract class Pool2d extends Module {
   readonly padding: [number, number];
   constructor(kernelSize: number | readonly number[], options: PoolLayerOptions = {}) {
     super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(options.stride ?? kernelSize);
-    this.padding = pair(options.padding ?? 0);
+    this.kernelSize = pair(kernelSize, `${this.constructor.name} kernelSize`);
+    this.stride = pair(options.stride ?? kernelSize, `${this.constructor.name} stride`);
+    this.padding = pair(options.padding ?? 0, `${this.constructor.name} padding`);
   }
   /** The pooling window, stride and padding as (h, w) pairs, as the tensor kernels take them. */
   protected geometry(): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] } {
@@ -51,7 +51,7 @@ export class AdaptiveAvgPool2d extends Module {
   readonly outputSize: [number, number];
   constructor(outputSize: number | readonly number[] = 1) {
     super();
-    this.outputSize = pair(outputSize);
+    this.outputSize = pair(outputSize, 'AdaptiveAvgPool2d outputSize');
     if (this.outputSize[0] !== 1 || this.outputSize[1] !== 1) {
       throw new NNError('AdaptiveAvgPool2d', `only output size 1 is supported, got (${this.outputSize.join(', ')})`);
     }
