@@ -37,6 +37,17 @@ function checkPoolGrad(op: string, gradOut: NDArray, inputShape: readonly number
   }
 }
 
+/** The clipped input range [start, end) of each output position's window along one axis (padding taps dropped). */
+function windowRanges(outSize: number, stride: number, pad: number, kernel: number, inSize: number): { start: Int32Array; end: Int32Array } {
+  const start = new Int32Array(outSize);
+  const end = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    start[o] = Math.max(o * stride - pad, 0);
+    end[o] = Math.min(o * stride - pad + kernel, inSize);
+  }
+  return { start, end };
+}
+
 /**
  * Max pooling as torch.nn.functional.max_pool2d(return_indices=True): the padding acts as -infinity, the
  * first maximum in row-major window order wins, and a NaN is taken as the maximum (PyTorch's `val > max || isnan(val)`).
@@ -47,6 +58,8 @@ export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
   const [n, c, height, width] = x.shape as [number, number, number, number];
   const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
   const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const rows = windowRanges(outH, sh, ph, kh, height);
+  const cols = windowRanges(outW, sw, pw, kw, width);
   const values = Storage.alloc(x.dtype, n * c * outH * outW);
   const indices = Storage.alloc('int32', n * c * outH * outW);
   const xd = x.data;
@@ -57,11 +70,11 @@ export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
     for (let ch = 0; ch < c; ch++) {
       const plane = x.offset + b * sN + ch * sC;
       for (let oh = 0; oh < outH; oh++) {
-        const h0 = Math.max(oh * sh - ph, 0);
-        const h1 = Math.min(oh * sh - ph + kh, height);
+        const h0 = rows.start[oh]!;
+        const h1 = rows.end[oh]!;
         for (let ow = 0; ow < outW; ow++) {
-          const w0 = Math.max(ow * sw - pw, 0);
-          const w1 = Math.min(ow * sw - pw + kw, width);
+          const w0 = cols.start[ow]!;
+          const w1 = cols.end[ow]!;
           let best = -Infinity;
           let arg = h0 * width + w0;
           for (let h = h0; h < h1; h++) {
@@ -119,6 +132,8 @@ export function avgPool2d(x: NDArray, options: Pool2dOptions): NDArray {
   const [n, c, height, width] = x.shape as [number, number, number, number];
   const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
   const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const rows = windowRanges(outH, sh, ph, kh, height);
+  const cols = windowRanges(outW, sw, pw, kw, width);
   const out = Storage.alloc(x.dtype, n * c * outH * outW);
   const xd = x.data;
   const yd = out.data;
@@ -128,11 +143,11 @@ export function avgPool2d(x: NDArray, options: Pool2dOptions): NDArray {
     for (let ch = 0; ch < c; ch++) {
       const plane = x.offset + b * sN + ch * sC;
       for (let oh = 0; oh < outH; oh++) {
-        const h0 = Math.max(oh * sh - ph, 0);
-        const h1 = Math.min(oh * sh - ph + kh, height);
+        const h0 = rows.start[oh]!;
+        const h1 = rows.end[oh]!;
         for (let ow = 0; ow < outW; ow++) {
-          const w0 = Math.max(ow * sw - pw, 0);
-          const w1 = Math.min(ow * sw - pw + kw, width);
+          const w0 = cols.start[ow]!;
+          const w1 = cols.end[ow]!;
           let sum = 0;
           for (let h = h0; h < h1; h++) {
             const row = plane + h * sH;
@@ -153,6 +168,8 @@ export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[
   checkPoolGrad('avgPool2dBackward', gradOut, inputShape, g);
   const [n, c, height, width] = inputShape as [number, number, number, number];
   const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const rows = windowRanges(outH, sh, ph, kh, height);
+  const cols = windowRanges(outW, sw, pw, kw, width);
   const out = Storage.alloc(gradOut.dtype, n * c * height * width);
   const gx = out.data;
   const gy = gradOut.contiguous().data;
@@ -161,11 +178,11 @@ export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[
   for (let p = 0; p < n * c; p++) {
     const plane = p * height * width;
     for (let oh = 0; oh < outH; oh++) {
-      const h0 = Math.max(oh * sh - ph, 0);
-      const h1 = Math.min(oh * sh - ph + kh, height);
+      const h0 = rows.start[oh]!;
+      const h1 = rows.end[oh]!;
       for (let ow = 0; ow < outW; ow++) {
-        const w0 = Math.max(ow * sw - pw, 0);
-        const w1 = Math.min(ow * sw - pw + kw, width);
+        const w0 = cols.start[ow]!;
+        const w1 = cols.end[ow]!;
         const v = gy[o++]! / area;
         for (let h = h0; h < h1; h++) {
           const row = plane + h * width;
