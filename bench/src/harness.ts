@@ -17,6 +17,8 @@ export interface BenchCase {
   peers?: () => PeerFigure[] | Promise<PeerFigure[]>;
   /** Peak resident memory of this work in MB, measured in a fresh process (or a note why not). */
   peakRss?: () => number | string;
+  /** Timing settings of this case over the run's (fewer repetitions for cases that take seconds). */
+  measure?: Partial<MeasureOptions>;
 }
 
 /** A peer's figure for a case: its time per run, or a note saying why there is none. */
@@ -91,7 +93,8 @@ function median(xs: number[]): number {
 }
 
 /** Times `c.run` after warmup runs; the median is robust to the odd GC pause or a busy neighbour core. */
-export async function measure(suite: string, c: BenchCase, opts: MeasureOptions): Promise<BenchResult> {
+export async function measure(suite: string, c: BenchCase, runOpts: MeasureOptions): Promise<BenchResult> {
+  const opts = { ...runOpts, ...c.measure };
   for (let i = 0; i < opts.warmup; i++) await c.run();
   const times: number[] = [];
   const cpuTimes: number[] = [];

@@ -24,9 +24,10 @@ export interface Plan {
   convBatches: number[];
   modelBatches: number[];
   threads: number[];
-  /** Torch repeats per layer measurement. */
-  torchRepeats: number;
 }
+
+/** Timing of cases that take seconds per run: one warmup, two or three timed runs. */
+const SLOW: BenchCase['measure'] = { warmup: 1, minReps: 2, maxReps: 3, minTimeMs: 0 };
 
 /** Builds a value on first use and keeps it, so that models are made only for the cases that run. */
 function lazy<T>(make: () => T): () => T {
@@ -66,6 +67,17 @@ function layerInputs(batch: number, c: number, hw: number): () => LayerInputs {
   return get;
 }
 
+/**
+ * How the reference runs for this batch and thread count (null: not at all). Quick: batch 32 on all cores, layers
+ * once. Full: batch 32 on 1 thread and all cores (3 repeats; all cores also 2 training steps), batch 128 on all
+ * cores (layers once; its training step would take minutes).
+ */
+function torchSpec(p: Plan, batch: number, threads: number): { repeats: number; trainSteps: number } | null {
+  if (p.quick) return batch === 32 && threads === ALL ? { repeats: 1, trainSteps: 0 } : null;
+  if (batch === 32) return { repeats: 3, trainSteps: threads === ALL ? 2 : 0 };
+  return threads === ALL ? { repeats: 1, trainSteps: 0 } : null;
+}
+
 /** adder2d forward and forward+backward on one ResNet-20 layer shape (3x3, stride 1, padding 1). */
 export function adderCases(p: Plan, batch: number, c: number, hw: number, layer: string, threads: number): BenchCase[] {
   const io = layerInputs(batch, c, hw);
@@ -73,8 +85,8 @@ export function adderCases(p: Plan, batch: number, c: number, hw: number, layer:
   const label = `${batch}x${c}x${hw}x${hw} t${threads}`;
   // the reference at the same thread count and batch (a quick run: batch 32 on all cores only)
   const torch = (pass: 'fwd' | 'fwd+bwd') => (): PeerFigure[] => {
-    if (p.quick && threads !== ALL) return [];
-    return [torchLayerPeer(batch, threads, batch === 32 ? p.torchRepeats : 1, layer, pass)];
+    const spec = torchSpec(p, batch, threads);
+    return spec === null ? [] : [torchLayerPeer(batch, threads, spec.repeats, spec.trainSteps, layer, pass)];
   };
   const memory = (op: string) => (): number | string => (p.quick && op === 'adder-fwd' ? 'full run' : probe(op, batch, c, hw, threads));
   return [
@@ -141,11 +153,12 @@ export function trainCase(p: Plan, kind: NetworkKind, batch: number, threads: nu
   });
   const peers = (): PeerFigure[] => {
     if (kind !== 'adder' || threads !== ALL) return [];
-    if (p.quick) return [{ peer: 'torch-ref', note: 'full run only (a reference step at batch 32 takes ~30 s)' }];
-    return [torchTrainPeer(batch, threads, batch === 32 ? 2 : 1)];
+    const spec = torchSpec(p, batch, threads);
+    if (spec === null || spec.trainSteps === 0) return [{ peer: 'torch-ref', note: 'measured in full runs at batch 32 only (a reference step takes ~30 s per 32 images)' }];
+    return [torchTrainPeer(batch, threads, spec.repeats, spec.trainSteps)];
   };
   return {
-    name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', peers,
+    name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', peers, measure: SLOW,
     run: withThreads(threads, () => {
       const { model, opt, x, target } = state();
       opt.zeroGrad();
@@ -164,7 +177,7 @@ export function evalCase(kind: NetworkKind, batch: number, threads: number): Ben
     return { model, x: new Tensor(randn([batch, 3, 32, 32], { generator: gen })) };
   });
   return {
-    name: `resnet20-${kind} eval b${batch} t${threads}`, items: batch, unit: 'img',
+    name: `resnet20-${kind} eval b${batch} t${threads}`, items: batch, unit: 'img', measure: SLOW,
     run: withThreads(threads, () => {
       const { model, x } = state();
       noGrad(() => model.call(x));
@@ -183,7 +196,7 @@ const resnet50Model = lazy(() => {
 export function resnet50Case(batch: number, threads: number): BenchCase {
   const x = lazy(() => new Tensor(randn([batch, 3, 224, 224], { generator: new Generator(10) })));
   return {
-    name: `resnet50-adder fwd 224 b${batch} t${threads}`, items: batch, unit: 'img',
+    name: `resnet50-adder fwd 224 b${batch} t${threads}`, items: batch, unit: 'img', measure: { warmup: 1, minReps: 1, maxReps: 2, minTimeMs: 0 },
     run: withThreads(threads, () => {
       const input = x();
       noGrad(() => resnet50Model().call(input));

@@ -13,7 +13,6 @@ function plan(quick: boolean): Plan {
     convBatches: quick ? [8] : [32, 128],
     modelBatches: quick ? [8] : [32, 128],
     threads: ALL > 1 ? [1, ALL] : [1],
-    torchRepeats: quick ? 1 : 3,
   };
 }
 

@@ -53,9 +53,9 @@ export function torchRun(batch: number, threads: number, repeats: number, trainS
 }
 
 /** The reference's forward or forward+backward time of one ResNet-20 layer (name like "16->16@32x32"). */
-export function torchLayerPeer(batch: number, threads: number, repeats: number, layer: string, pass: 'fwd' | 'fwd+bwd'): PeerFigure {
+export function torchLayerPeer(batch: number, threads: number, repeats: number, trainSteps: number, layer: string, pass: 'fwd' | 'fwd+bwd'): PeerFigure {
   const peer = `torch-ref t${threads}`;
-  const run = torchRun(batch, threads, repeats, 0);
+  const run = torchRun(batch, threads, repeats, trainSteps);
   if ('skipped' in run) return { peer, note: run.skipped };
   const l = run.report.layers.find((x) => x.layer === layer);
   if (!l) return { peer, note: `no layer ${layer} in the report` };
@@ -64,9 +64,9 @@ export function torchLayerPeer(batch: number, threads: number, repeats: number, 
 }
 
 /** The reference's ResNet-20 AdderNet training step time. */
-export function torchTrainPeer(batch: number, threads: number, steps: number): PeerFigure {
+export function torchTrainPeer(batch: number, threads: number, repeats: number, steps: number): PeerFigure {
   const peer = `torch-ref t${threads}`;
-  const run = torchRun(batch, threads, 1, steps);
+  const run = torchRun(batch, threads, repeats, steps);
   if ('skipped' in run) return { peer, note: run.skipped };
   const s = run.report.resnet20_train_step;
   if (!s) return { peer, note: 'no training step in the report' };
