@@ -3,9 +3,9 @@
 // Run: pnpm example adder-vs-conv
 import { performance } from 'node:perf_hooks';
 import { Adder2d, countOps, formatCount } from '@adder/addernet';
-import { fromNDArray, noGrad } from '@adder/autograd';
+import { fromNDArray, noGrad, type Tensor } from '@adder/autograd';
 import { DataLoader, FASHION_MNIST_MEAN, FASHION_MNIST_STD, compose, loadSample, normalize, toTensor, type Dataset } from '@adder/data';
-import { AdaptiveAvgPool2d, BatchNormBase, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, crossEntropy, topkCorrect, type Module } from '@adder/nn';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, crossEntropy, recalibrateBatchNorm, topkCorrect, type Module } from '@adder/nn';
 import { Generator } from '@adder/tensor';
 import type { ExampleOptions } from './options';
 
@@ -33,25 +33,16 @@ function makeNet(kind: Kind, width: number, seed: number): Sequential {
 }
 
 /**
- * Recomputes every BatchNorm's running statistics as a plain average over `batches` training batches (momentum
- * null, as torch's momentum=None). An adder layer's outputs have large means (-sum |x - w| is far below 0) that
+ * The first `count` training batches' images. Re-estimating BatchNorm on them (recalibrateBatchNorm: a plain average,
+ * torch's momentum=None) matters here: an adder layer's outputs have large means (-sum |x - w| is far below 0) that
  * move as the weights learn, so the default exponential running estimate lags badly after a short run.
  */
-function reestimateBatchNorm(model: Module, loader: DataLoader, batches: number): void {
-  const bns = [...model.modules()].filter((m): m is BatchNormBase => m instanceof BatchNormBase);
-  for (const bn of bns) {
-    bn.resetRunningStats();
-    bn.momentum = null;
+function* firstImages(loader: DataLoader, count: number): IterableIterator<Tensor> {
+  let taken = 0;
+  for (const batch of loader.iterate(0)) {
+    yield fromNDArray(batch.images);
+    if (++taken >= count) return;
   }
-  model.train();
-  noGrad(() => {
-    let b = 0;
-    for (const batch of loader.iterate(0)) {
-      if (b++ >= batches) break;
-      model.call(fromNDArray(batch.images));
-    }
-  });
-  for (const bn of bns) bn.momentum = 0.1;
 }
 
 /** Top-1 accuracy of `model` over a loader's epoch 0, without recording a graph. */
@@ -105,7 +96,7 @@ export async function main({ smoke, log }: ExampleOptions): Promise<KindResult[]
       }
     }
     const seconds = (performance.now() - t0) / 1000;
-    reestimateBatchNorm(model, train, smoke ? 1 : 10);
+    recalibrateBatchNorm(model, firstImages(train, smoke ? 1 : 10));
     const testAccuracy = evaluate(model, test);
     const ops = countOps(model, [1, 28, 28]); // one image, as the code runs: an adder MAC = 2 additions
     results.push({ kind, testAccuracy, seconds, macs: ops.totalMacs, multiplications: ops.asRun.multiplications, additions: ops.asRun.additions });

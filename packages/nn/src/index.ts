@@ -26,6 +26,7 @@ export { summarize, type ModelSummary, type SummaryRow } from './summary';
 export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d';
 export { Linear, type LinearOptions } from './layers/linear';
 export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './layers/batch-norm';
+export { recalibrateBatchNorm } from './bn-recalibration';
 export { ReLU, Flatten, Identity } from './layers/simple';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type PoolLayerOptions } from './layers/pooling';
 export { Dropout, type DropoutOptions } from './layers/dropout';

@@ -1,7 +1,7 @@
 // BatchNorm against hand-computed small cases: batch statistics, running statistics over several steps, eval, options.
 import { Tensor, tensor } from '@adder/autograd';
 import { describe, expect, it } from 'vitest';
-import { BatchNorm1d, BatchNorm2d } from '../src/index';
+import { BatchNorm1d, BatchNorm2d, Identity, Sequential, recalibrateBatchNorm } from '../src/index';
 import { channelStats, maxAbsDiff, naiveBatchNorm } from './helpers/naive';
 
 function t(data: number[][]): Tensor {
@@ -104,5 +104,23 @@ describe('BatchNorm2d against the naive per-channel formula', () => {
     bn.eval();
     const ye = bn.call(tensor(xs, { dtype: 'float64' }));
     expect(maxAbsDiff(ye.reshape([2, 2, 4]).toArray(), naiveBatchNorm(flat, rm, rv, [1.5, 0.5], [-1, 2], 1e-3))).toBeLessThan(1e-13);
+  });
+});
+
+describe('recalibrateBatchNorm', () => {
+  it('replaces the running stats by the plain average over the inputs, then restores momentum and mode', () => {
+    // by hand: batch 1 [[1, 2], [3, 6]] has means [2, 4], unbiased vars [2, 8]; batch 2 [[0, 0], [0, 4]] has [0, 2], [0, 8]
+    const bn = new BatchNorm1d(2, { momentum: 0.3 }).to('float64');
+    const frozen = new BatchNorm1d(2, { trackRunningStats: false }).to('float64');
+    const model = new Sequential(bn, new Identity(), frozen);
+    bn.call(t([[10, 20], [30, 60]])); // stale statistics that must be forgotten
+    model.eval();
+    expect(recalibrateBatchNorm(model, [t([[1, 2], [3, 6]]), t([[0, 0], [0, 4]])])).toBe(2);
+    expect(values(bn.runningMean)).toEqual([1, 3]);
+    expect(values(bn.runningVar)).toEqual([1, 8]);
+    expect(bn.numBatchesTracked).toBe(2);
+    expect(bn.momentum).toBe(0.3);
+    expect(model.training).toBe(false);
+    expect(bn.training).toBe(false);
   });
 });
