@@ -2,7 +2,7 @@
 // backward without grad, and backward on a non-scalar without a gradient.
 import { describe, expect, it } from 'vitest';
 import * as K from '@adder/tensor';
-import { AutogradError, defineFunction, tensor, zeros } from '@adder/autograd';
+import { AutogradError, add, defineFunction, tensor, where, zeros } from '@adder/autograd';
 
 const x64 = () => tensor([1, 2], { dtype: 'float64', requiresGrad: true });
 
@@ -64,6 +64,11 @@ describe('engine errors', () => {
     expect(() => notArray(x64())).toThrow(/^errNotArray: forward must return an NDArray/);
     const two = defineFunction({ name: 'errTwoInputs', forward: (_c, a: K.NDArray) => a.clone(), backward: (_c, g) => [g, g] });
     expect(() => two({} as never, x64())).toThrow(/^errTwoInputs: argument 0 is neither a Tensor nor an NDArray/);
+  });
+
+  it('a binary op given two plain numbers names the op and both numbers', () => {
+    expect(() => add(1, 2)).toThrow(/^add: expected at least one Tensor operand, got two numbers \(1, 2\)/);
+    expect(() => where(tensor([1]), 0, 5)).toThrow(/^where: expected at least one Tensor operand, got two numbers \(0, 5\)/);
   });
 
   it('only float tensors can require grad', () => {

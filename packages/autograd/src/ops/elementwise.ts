@@ -1,6 +1,7 @@
 // Differentiable element-wise Functions (broadcasting binaries, unaries, clamp, where).
 import * as K from '@adder/tensor';
 import type { NDArray } from '@adder/tensor';
+import { AutogradError } from '../errors';
 import { defineFunction } from '../function';
 import { Tensor } from '../tensor';
 
@@ -12,9 +13,9 @@ function constantLike(x: number, like: Tensor): Tensor {
 }
 
 /** Resolves (a, b) where either may be a number into two tensors. */
-function operands(a: Operand, b: Operand): [Tensor, Tensor] {
+function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
   if (typeof a === 'number') {
-    if (typeof b === 'number') throw new TypeError('binary op: expected at least one Tensor operand');
+    if (typeof b === 'number') throw new AutogradError(op, `expected at least one Tensor operand, got two numbers (${a}, ${b})`);
     return [constantLike(a, b), b];
   }
   return [a, typeof b === 'number' ? constantLike(b, a) : b];
@@ -214,37 +215,37 @@ const WhereFn = defineFunction({
 
 /** a + b with broadcasting. */
 export function add(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('add', a, b);
   return AddFn(x, y);
 }
 /** a - b with broadcasting. */
 export function sub(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('sub', a, b);
   return SubFn(x, y);
 }
 /** a * b with broadcasting. */
 export function mul(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('mul', a, b);
   return MulFn(x, y);
 }
 /** a / b with broadcasting. */
 export function div(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('div', a, b);
   return DivFn(x, y);
 }
 /** a ** b with broadcasting (the gradient in b needs a > 0). */
 export function pow(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('pow', a, b);
   return PowFn(x, y);
 }
 /** Element-wise maximum; ties split the gradient equally. */
 export function maximum(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('maximum', a, b);
   return MaximumFn(x, y);
 }
 /** Element-wise minimum; ties split the gradient equally. */
 export function minimum(a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('minimum', a, b);
   return MinimumFn(x, y);
 }
 /** -a. */
@@ -271,6 +272,6 @@ export function clamp(a: Tensor, min = -Infinity, max = Infinity): Tensor {
 }
 /** mask ? a : b with broadcasting; the mask (any dtype, non-zero = true) gets no gradient. */
 export function where(mask: Tensor | NDArray, a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('where', a, b);
   return WhereFn(mask instanceof Tensor ? mask : new Tensor(mask), x, y);
 }
