@@ -79,7 +79,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   const rtol = opts.rtol ?? 1e-3;
   const raise = opts.raiseException ?? true;
   const xs = inputs.map(asFloat64Leaf);
-  if (!xs.some((x) => x.requiresGrad)) throw new GradcheckError('no input requires grad');
+  if (!xs.some((x) => x.requiresGrad)) throw new GradcheckError(`expected at least one input that requires grad, got ${xs.length} input(s), none requiring grad`);
   const out = fn(...xs);
   if (out.dtype !== 'float64') throw new GradcheckError(`fn must return a float64 tensor for float64 inputs, got ${out.dtype}`);
   if (out.gradFn !== null) {

@@ -94,7 +94,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         throw new NNError(this.name, `expected float parameters, got ${d.dtype}`);
       }
       if (!d.isContiguous || d.offset !== 0 || d.data.length !== d.size) {
-        throw new NNError(this.name, 'expected contiguous parameters owning their storage');
+        throw new NNError(this.name, `expected contiguous parameters owning their storage, got shape [${d.shape.join(', ')}] strides [${d.strides.join(', ')}] at offset ${d.offset} of a buffer of ${d.data.length}`);
       }
       const grad = p.grad.data;
       if (grad.size !== d.size || grad.shape.length !== d.shape.length || grad.shape.some((s, i) => s !== d.shape[i])) {
