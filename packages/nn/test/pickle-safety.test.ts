@@ -38,6 +38,11 @@ describe('forbidden globals', () => {
       expect(() => readPickle(globalPickle(m!, n!), { numpy: true })).toThrow(`forbidden global ${m}.${n}:`);
     }
     expect(readPickle(globalPickle('__builtin__', 'set', [OP.EMPTY_LIST, OP.TUPLE1]))).toEqual(new Set());
+    // bytes([1, 300]) and bytes([-1]): Python refuses both; no silent wrap-around
+    const bytesOf = (ints: number[]): Uint8Array => globalPickle('builtins', 'bytes', [OP.MARK, ...ints.flatMap((v) => [OP.BININT, ...new Uint8Array(new Int32Array([v]).buffer)]), OP.LIST, OP.TUPLE1]);
+    expect(readPickle(bytesOf([1, 255]))).toEqual(new Uint8Array([1, 255]));
+    expect(() => readPickle(bytesOf([1, 300]))).toThrow(/bytes expects ints in \[0, 255\], got 300 at index 1/);
+    expect(() => readPickle(bytesOf([-1]))).toThrow(/bytes expects ints in \[0, 255\], got -1 at index 0/);
   });
 
   it('allows numpy only on request', () => {

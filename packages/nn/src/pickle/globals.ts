@@ -50,7 +50,13 @@ const STDLIB_GLOBALS: Record<string, GlobalHandler> = {
     call(args) {
       if (args.length === 0) return new Uint8Array(0);
       const items = iterableItems('bytes', args[0]);
-      return Uint8Array.from(items.map((x) => Number(x)));
+      return Uint8Array.from(items, (x, i) => {
+        // as Python: bytes([...]) takes ints in range(256) only
+        if ((typeof x !== 'number' && typeof x !== 'bigint') || !Number.isInteger(Number(x)) || x < 0 || x > 255) {
+          throw new BuilderError(`bytes expects ints in [0, 255], got ${typeof x === 'number' || typeof x === 'bigint' ? String(x) : describeValue(x)} at index ${i}`);
+        }
+        return Number(x);
+      });
     },
   },
   'builtins.bytearray': {
