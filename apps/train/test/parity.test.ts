@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadSafetensors, saveSafetensors } from '@adder/nn';
 import { NDArray } from '@adder/tensor';
 import { compareTensor } from '../src/parity/compare';
+import { numberListOption } from '../src/parity/fixture-io';
 import { CHECKPOINT_DIR } from '../src/parity/handlers/checkpoint';
 import { listFixtures, runFixture } from '../src/parity/run';
 import { TOLERANCES } from '../src/parity/tolerances';
@@ -144,6 +145,18 @@ describe('compareTensor', () => {
     const i = (v: number[]): NDArray => NDArray.fromTyped(new Int32Array(v), [v.length]);
     expect(compareTensor('n', i([3]), i([3]), TOLERANCES.modelState).pass).toBe(true);
     expect(compareTensor('n', i([4]), i([3]), TOLERANCES.modelState).pass).toBe(false);
+  });
+});
+
+describe('fixture options', () => {
+  it('numberListOption takes one value for every step or one per step, and refuses empty or non-numeric items', () => {
+    const fx = { name: 'fx', path: '', tensors: {}, metadata: { lr: '0.5', lrs: '0.1,0.2,0.3', gap: '0.1,,0.2', word: '0.1,a,0.2' } };
+    expect(numberListOption(fx, 'lr', 3)).toEqual([0.5, 0.5, 0.5]);
+    expect(numberListOption(fx, 'lrs', 3)).toEqual([0.1, 0.2, 0.3]);
+    expect(numberListOption(fx, 'none', 2, 7)).toEqual([7, 7]);
+    expect(() => numberListOption(fx, 'gap', 3)).toThrow(/^fx: option gap='0\.1,,0\.2' is not a number list/);
+    expect(() => numberListOption(fx, 'word', 3)).toThrow(/^fx: option word='0\.1,a,0\.2' is not a number list/);
+    expect(() => numberListOption(fx, 'lrs', 2)).toThrow(/^fx: option lrs lists 3 values for 2 steps/);
   });
 });
 

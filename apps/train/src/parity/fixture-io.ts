@@ -56,7 +56,7 @@ export function numberListOption(fx: Fixture, key: string, steps: number, fallba
     if (fallback === undefined) throw new FixtureError(fx.name, `missing option ${key}`);
     return new Array<number>(steps).fill(fallback);
   }
-  const parts = raw.split(',').map((s) => Number(s));
+  const parts = raw.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))); // '1,,2' is an error, not 1, 0, 2
   if (parts.some((v) => !Number.isFinite(v))) throw new FixtureError(fx.name, `option ${key}='${raw}' is not a number list`);
   if (parts.length === 1) return new Array<number>(steps).fill(parts[0]!);
   if (parts.length !== steps) throw new FixtureError(fx.name, `option ${key} lists ${parts.length} values for ${steps} steps`);
