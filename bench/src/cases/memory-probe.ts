@@ -1,6 +1,8 @@
 // Run in a fresh process by the multicore suite: one operation at given sizes and threads, then prints the
-// process's resident-memory high-water mark (getrusage maxRSS, from the OS) as JSON.
+// process's resident-memory high-water mark from the OS as JSON: VmHWM of /proc/self/status (getrusage's maxRSS
+// is not used on Linux: it keeps the spawning parent's RSS across fork and exec, so a child reports at least that).
 import { adderBackwardInput, adderBackwardWeight, adderForward } from '@adder/addernet';
+import { readFileSync } from 'node:fs';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, Generator, randn, setNumThreads } from '@adder/tensor';
 
 const [op, batchArg, cArg, hwArg, threadsArg] = process.argv.slice(2);
@@ -11,7 +13,18 @@ const x = randn([batch, c, hw, hw], { generator: gen });
 const w = randn([c, c, 3, 3], { generator: gen });
 const gy = randn([batch, c, hw, hw], { generator: gen });
 const opts = { stride: 1, padding: 1 };
-const baseline = process.resourceUsage().maxRSS;
+/** The resident-memory high-water mark in MB: VmHWM where /proc exists, else getrusage's maxRSS. */
+function peakMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+const baseline = peakMb();
 switch (op) {
   case 'adder-fwd':
     adderForward(x, w, 1, 1);
@@ -32,4 +45,4 @@ switch (op) {
   default:
     throw new Error(`memory-probe: unknown op ${op}; expected adder-fwd, adder-fwdbwd, conv-fwd or conv-fwdbwd`);
 }
-console.log(JSON.stringify({ op, batch, c, hw, threads, baselineMb: baseline / 1024, peakMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ op, batch, c, hw, threads, baselineMb: baseline, peakMb: peakMb() }));

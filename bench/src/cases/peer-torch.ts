@@ -18,7 +18,7 @@ interface TorchReport {
 }
 
 /** A finished run of the reference, or why there is none. */
-type TorchRun = { report: TorchReport } | { skipped: string };
+type TorchRun = { report: TorchReport; peakMb: number | undefined } | { skipped: string };
 
 const runs = new Map<string, TorchRun>();
 let available: string | null | undefined;
@@ -45,8 +45,17 @@ export function torchRun(batch: number, threads: number, repeats: number, trainS
   if (missing !== null) run = { skipped: `skipped: ${missing}` };
   else {
     const args = [SCRIPT, '--batch', String(batch), '--threads', String(threads), '--repeats', String(repeats), '--train-steps', String(trainSteps)];
-    const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-    run = r.status === 0 ? { report: JSON.parse(r.stdout) as TorchReport } : { skipped: `failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}` };
+    // run the script in-process through runpy, then print VmHWM: the script's own ru_maxrss keeps this (large)
+    // parent's RSS across fork and exec, so it over-states small peaks
+    const wrapper = `import runpy, sys; sys.argv = ${JSON.stringify(args)}; runpy.run_path(sys.argv[0], run_name='__main__'); ` +
+      `sys.stderr.write('VmHWM_KB ' + [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0] + '\\n')`;
+    const r = spawnSync(PYTHON, ['-c', wrapper], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status === 0) {
+      const hwm = /VmHWM_KB (\d+)/.exec(r.stderr);
+      run = { report: JSON.parse(r.stdout) as TorchReport, peakMb: hwm ? Number(hwm[1]) / 1024 : undefined };
+    } else {
+      run = { skipped: `failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}` };
+    }
   }
   runs.set(key, run);
   return run;
@@ -60,7 +69,7 @@ export function torchLayerPeer(batch: number, threads: number, repeats: number, 
   const l = run.report.layers.find((x) => x.layer === layer);
   if (!l) return { peer, note: `no layer ${layer} in the report` };
   const seconds = pass === 'fwd' ? l.forward_seconds : l.forward_backward_seconds;
-  return { peer, ms: seconds * 1000, peakRssMb: l.peak_rss_mb, note: 'best of repeats; RSS is the process high-water mark so far' };
+  return { peer, ms: seconds * 1000, peakRssMb: run.report.batch === batch ? run.peakMb : undefined, note: 'best of repeats; peak RSS of the whole reference run (VmHWM)' };
 }
 
 /** The reference's ResNet-20 AdderNet training step time. */
@@ -70,5 +79,5 @@ export function torchTrainPeer(batch: number, threads: number, repeats: number, 
   if ('skipped' in run) return { peer, note: run.skipped };
   const s = run.report.resnet20_train_step;
   if (!s) return { peer, note: 'no training step in the report' };
-  return { peer, ms: s.step_seconds * 1000, peakRssMb: s.peak_rss_mb };
+  return { peer, ms: s.step_seconds * 1000, peakRssMb: run.peakMb, note: 'best of steps; peak RSS of the whole reference run (VmHWM)' };
 }
