@@ -1,7 +1,8 @@
 // safetensors, written from the format description: u64 LE header length, JSON header, raw little-endian data.
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ITEMSIZE, NDArray, Storage, fmtShape, type DType } from '@adder/tensor';
+import { ITEMSIZE, NDArray, fmtShape, type DType, type TypedArray } from '@adder/tensor';
+import { ElementRangeError, decodeElements, type ElementFormat } from './pickle/decode-elements';
 
 /** An error reading or writing a safetensors file; the message names the file and the problem. */
 export class SafetensorsError extends Error {
@@ -37,9 +38,9 @@ export function isDefaultInt64Key(name: string): boolean {
 
 /** The safetensors dtype names this reader understands, with their element size in bytes. */
 const FILE_ITEMSIZE: Readonly<Record<string, number>> = { F32: 4, F64: 8, I64: 8, I32: 4, U8: 1, BOOL: 1, F16: 2, BF16: 2 };
-/** The NDArray dtype each file dtype loads as (I64 narrows to int32, F16/BF16 widen to float32). */
-const LOADS_AS: Readonly<Record<string, DType>> = {
-  F32: 'float32', F64: 'float64', I64: 'int32', I32: 'int32', U8: 'uint8', BOOL: 'uint8', F16: 'float32', BF16: 'float32',
+/** The raw element format of each file dtype (I64 loads as int32, checked; F16/BF16 widen to float32). */
+const ELEMENT_FORMAT: Readonly<Record<string, ElementFormat>> = {
+  F32: 'f4', F64: 'f8', I64: 'i8', I32: 'i4', U8: 'u1', BOOL: 'b1', F16: 'f2', BF16: 'bf16',
 };
 /** Headers beyond this size are refused (the reference implementation uses the same 100 MB bound). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -236,58 +237,24 @@ function checkLayout(entries: Entry[], dataLen: number, source: string): void {
   }
 }
 
-/** Converts one tensor's raw bytes into a fresh NDArray. */
+/** Converts one tensor's raw bytes into a fresh NDArray (the element decoding is the pickle reader's). */
 function decodeTensor(raw: Uint8Array, e: Entry, source: string): NDArray {
-  const dtype = LOADS_AS[e.dtype]!;
   const numel = e.shape.reduce((a, b) => a * b, 1);
-  const storage = Storage.alloc(dtype, numel);
-  const out = storage.data;
-  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  switch (e.dtype) {
-    case 'I64':
-      for (let i = 0; i < numel; i++) {
-        const lo = dv.getUint32(8 * i, true);
-        const hi = dv.getInt32(8 * i + 4, true);
-        const v = hi * 4294967296 + lo;
-        if (v > 2147483647 || v < -2147483648) {
-          throw new SafetensorsError(source, `I64 tensor '${e.name}' element ${i} = ${v} does not fit in int32`);
-        }
-        out[i] = v;
-      }
-      break;
-    case 'F16':
-      for (let i = 0; i < numel; i++) out[i] = halfToFloat(dv.getUint16(2 * i, true));
-      break;
-    case 'BF16': {
-      const tmp = new DataView(new ArrayBuffer(4));
-      for (let i = 0; i < numel; i++) {
-        tmp.setUint32(0, dv.getUint16(2 * i, true) << 16, true);
-        out[i] = tmp.getFloat32(0, true);
-      }
-      break;
+  let out: TypedArray;
+  try {
+    out = decodeElements(raw, ELEMENT_FORMAT[e.dtype]!, numel);
+  } catch (err) {
+    if (err instanceof ElementRangeError) {
+      throw new SafetensorsError(source, `I64 tensor '${e.name}' element ${err.index} = ${err.value} does not fit in int32`);
     }
-    case 'BOOL':
-      for (let i = 0; i < numel; i++) {
-        const b = raw[i]!;
-        if (b > 1) throw new SafetensorsError(source, `BOOL tensor '${e.name}' element ${i} is ${b}, not 0 or 1`);
-        out[i] = b;
-      }
-      break;
-    default:
-      // F32, F64, I32, U8: the bytes are already the little-endian element layout of the typed array.
-      new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(raw);
+    throw err;
   }
-  return new NDArray(storage, e.shape);
-}
-
-/** IEEE half (1-5-10) to a JS number, subnormals, infinities and NaN included. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  if (e.dtype === 'BOOL') {
+    for (let i = 0; i < numel; i++) {
+      if (out[i]! > 1) throw new SafetensorsError(source, `BOOL tensor '${e.name}' element ${i} is ${out[i]}, not 0 or 1`);
+    }
+  }
+  return NDArray.fromTyped(out, e.shape);
 }
 
 function fileDtypeOf(dtype: DType): string {
