@@ -35,6 +35,7 @@ function build(p: Plan): BenchCase[] {
   return cases;
 }
 
+/** The multicore suite: every case at 1 thread and at all cores, with peers and peak memory. */
 export const multicoreSuite: BenchSuite = {
   name: 'multicore',
   description: `adder2d, conv2d, matmul, ResNet-20 train/eval and ResNet-50 forward at 1 thread and all ${ALL} cores, with peers (PyTorch reference, tfjs-cpu) and peak RSS`,

@@ -81,9 +81,10 @@ const binaryLoops = new Map<BinaryOp, BinaryLoop>();
 const unaryLoops = new Map<UnaryOp, UnaryLoop>();
 for (const [k, e] of Object.entries(BINARY_EXPR)) binaryLoops.set(k as BinaryOp, compileBinary(e));
 for (const [k, e] of Object.entries(UNARY_EXPR)) unaryLoops.set(k as UnaryOp, compileUnary(e));
-/** Every binary and unary op name, in a fixed order (workers receive an op as its index here). */
+/** Every binary op name, in a fixed order (workers receive an op as its index here). */
 export const BINARY_OPS = Object.keys(BINARY_EXPR) as BinaryOp[];
 /** Every unary op name, in a fixed order (a worker receives a unary op as its index here). */
+/** Every unary op name, in a fixed order. */
 export const UNARY_OPS = Object.keys(UNARY_EXPR) as UnaryOp[];
 /** The compiled loop of a binary op (for the parallel chunks). */
 export function binaryLoopOf(op: BinaryOp): BinaryLoop {

@@ -22,13 +22,17 @@ export function defineKernel(url: string, name: string, fn: ChunkFn): ParallelKe
   return { url, name, fn };
 }
 
-/** Control block slots (Int32Array over a SharedArrayBuffer): next chunk to claim, chunks finished, error flag. */
+/** Control block slot (Int32Array over a SharedArrayBuffer): the next chunk to claim. */
 export const NEXT = 0;
+/** Control block slot: chunks finished. */
 export const DONE = 1;
+/** Control block slot: 0, or why the job failed (FAILED_KERNEL, FAILED_EXIT). */
 export const FAILED = 2;
+/** Slots in a control block. */
 export const CONTROL_SLOTS = 4;
-/** Values of the FAILED slot: a kernel threw (the worker lives on), or a worker thread ended. */
+/** FAILED value: a kernel threw in a worker (the worker lives on). */
 export const FAILED_KERNEL = 1;
+/** FAILED value: a worker thread ended during the job. */
 export const FAILED_EXIT = 2;
 
 /** The message that hands one job to a worker. */
