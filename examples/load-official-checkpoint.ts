@@ -12,7 +12,7 @@ import type { ExampleOptions } from './options';
 /** Where the checkpoint lives: ../shared/checkpoints beside the repository (never committed into it). */
 export const CHECKPOINT = fileURLToPath(new URL('../../shared/checkpoints/ResNet20-AdderNet.pth', import.meta.url));
 /** Fixed inputs and PyTorch's float64 logits for them (written by tools/golden/generate.py). */
-const FIXTURE = fileURLToPath(new URL('../fixtures/official/resnet20_logits.safetensors', import.meta.url));
+export const FIXTURE = fileURLToPath(new URL('../fixtures/official/resnet20_logits.safetensors', import.meta.url));
 
 /** What the example found (null when the checkpoint is absent). */
 export interface OfficialCheckpointResult {
