@@ -11,6 +11,14 @@ export type MetricLine =
 /** Fields that hold wall-clock measurements (excluded when comparing runs for exactness). */
 export const TIMING_FIELDS: readonly string[] = ['imagesPerSec', 'seconds', 'loadShare'];
 
+/** A run-folder file that cannot be read back; the message names the file and the problem. */
+export class RunFolderError extends Error {
+  constructor(file: string, message: string) {
+    super(`run folder ${file}: ${message}`);
+    this.name = 'RunFolderError';
+  }
+}
+
 /** Writes a file atomically: a temporary file in the same folder, then rename. */
 export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -32,14 +40,33 @@ export class RunFolder {
   appendMetric(line: MetricLine): void {
     fs.appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
   }
+  /**
+   * The lines of metrics.jsonl. A last line without its newline (an append cut short by a kill) is dropped;
+   * any other line that is not JSON is an error naming the file and the line.
+   */
   readMetrics(): MetricLine[] {
     const f = this.file('metrics.jsonl');
     if (!fs.existsSync(f)) return [];
-    return fs
-      .readFileSync(f, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as MetricLine);
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    const torn = lines.pop(); // '' when the file ends with a newline, else the unfinished last append
+    if (torn !== undefined && torn.trim() !== '') {
+      try {
+        JSON.parse(torn);
+        lines.push(torn);
+      } catch {
+        // an unfinished append (the process was killed mid-write): drop it
+      }
+    }
+    const out: MetricLine[] = [];
+    lines.forEach((l, i) => {
+      if (l.trim() === '') return;
+      try {
+        out.push(JSON.parse(l) as MetricLine);
+      } catch {
+        throw new RunFolderError(f, `line ${i + 1} is not JSON: ${JSON.stringify(l.slice(0, 80))}`);
+      }
+    });
+    return out;
   }
   /** Keeps the lines a checkpoint has seen: step lines up to `step`, epoch lines before `epoch`. */
   truncateMetrics(step: number, epoch: number): MetricLine[] {
