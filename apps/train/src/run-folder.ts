@@ -19,11 +19,16 @@ export class RunFolderError extends Error {
   }
 }
 
-/** Writes a file atomically: a temporary file in the same folder, then rename. */
+/** Writes a file atomically: a temporary file in the same folder, then rename (the temporary file is removed on failure). */
 export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true }); // a failed write (disk full, a folder in the way) leaves no .tmp behind
+    throw e;
+  }
 }
 
 /** The run folder of a training run. */

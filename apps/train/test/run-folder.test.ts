@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RunFolder, RunFolderError, type MetricLine } from '../src/run-folder';
+import { RunFolder, RunFolderError, writeFileAtomic, type MetricLine } from '../src/run-folder';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adder-run-folder-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -32,5 +32,18 @@ describe('RunFolder.readMetrics', () => {
     fs.writeFileSync(run.file('metrics.jsonl'), `${JSON.stringify(step(1))}\n{"type": "st\n${JSON.stringify(step(3))}\n`);
     expect(() => run.readMetrics()).toThrow(RunFolderError);
     expect(() => run.readMetrics()).toThrow(/damaged[/\\]metrics\.jsonl: line 2 is not JSON: "\{\\"type\\": \\"st"/);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces the file whole, and leaves no temporary file when the rename fails', () => {
+    const file = path.join(tmp, 'atomic.txt');
+    writeFileAtomic(file, 'one');
+    writeFileAtomic(file, 'two');
+    expect(fs.readFileSync(file, 'utf8')).toBe('two');
+    const blocked = path.join(tmp, 'a-folder');
+    fs.mkdirSync(path.join(blocked, 'inside'), { recursive: true });
+    expect(() => writeFileAtomic(blocked, 'x')).toThrow();
+    expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
