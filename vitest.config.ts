@@ -1,6 +1,6 @@
+// One vitest run over every workspace package's tests (packages/*/test, apps/*/test) and the examples' smoke test.
 import { defineConfig } from 'vitest/config';
 
-// One run over every workspace package's tests (packages/*/test, apps/*/test).
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
