@@ -1,7 +1,7 @@
 // Differentiable reductions: sum, mean, var, max/min (over one axis), logsumexp, and logSoftmax.
 import * as K from '@adder/tensor';
 import type { Axes, NDArray } from '@adder/tensor';
-import { defineFunction } from '../function';
+import { defineFunction, type ApplyFn } from '../function';
 import type { Tensor } from '../tensor';
 import { exp } from './elementwise';
 
@@ -83,26 +83,21 @@ function extremumBackward(g: NDArray, shape: readonly number[], axis: number | u
   const keptG = g.reshape(keptIdx.shape);
   return K.scatterAdd(shape, ax, keptIdx, keptG);
 }
-const MaxFn = defineFunction<ExtremumOptions>({
-  name: 'max',
-  forward(ctx, a: NDArray) {
-    const { values, indices } = K.maxWithIndices(a, ctx.options.axis, ctx.options.keepdim);
-    ctx.saved.shape = a.shape;
-    ctx.saveForBackward(indices);
-    return values;
-  },
-  backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!)],
-});
-const MinFn = defineFunction<ExtremumOptions>({
-  name: 'min',
-  forward(ctx, a: NDArray) {
-    const { values, indices } = K.minWithIndices(a, ctx.options.axis, ctx.options.keepdim);
-    ctx.saved.shape = a.shape;
-    ctx.saveForBackward(indices);
-    return values;
-  },
-  backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!)],
-});
+/** Registers max or min: the kernel's values forward, its indices saved to route the gradient back. */
+function defineExtremum(name: 'max' | 'min', withIndices: typeof K.maxWithIndices): ApplyFn<ExtremumOptions> {
+  return defineFunction<ExtremumOptions>({
+    name,
+    forward(ctx, a: NDArray) {
+      const { values, indices } = withIndices(a, ctx.options.axis, ctx.options.keepdim);
+      ctx.saved.shape = a.shape;
+      ctx.saveForBackward(indices);
+      return values;
+    },
+    backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!)],
+  });
+}
+const MaxFn = defineExtremum('max', K.maxWithIndices);
+const MinFn = defineExtremum('min', K.minWithIndices);
 
 const LogsumexpFn = defineFunction<ReduceOptions>({
   name: 'logsumexp',
