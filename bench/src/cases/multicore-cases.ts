@@ -28,6 +28,8 @@ export interface Plan {
 
 /** Timing of cases that take seconds per run: one warmup, two or three timed runs. */
 const SLOW: BenchCase['measure'] = { warmup: 1, minReps: 2, maxReps: 3, minTimeMs: 0 };
+/** Timing of cases that take tens of seconds and follow a smaller case of the same code (already compiled). */
+const VERY_SLOW: BenchCase['measure'] = { warmup: 0, minReps: 2, maxReps: 2, minTimeMs: 0 };
 
 /** Builds a value on first use and keeps it, so that models are made only for the cases that run. */
 function lazy<T>(make: () => T): () => T {
@@ -158,7 +160,7 @@ export function trainCase(p: Plan, kind: NetworkKind, batch: number, threads: nu
     return [torchTrainPeer(batch, threads, spec.repeats, spec.trainSteps)];
   };
   return {
-    name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', peers, measure: SLOW,
+    name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', peers, measure: batch > 32 ? VERY_SLOW : SLOW,
     run: withThreads(threads, () => {
       const { model, opt, x, target } = state();
       opt.zeroGrad();
@@ -196,7 +198,8 @@ const resnet50Model = lazy(() => {
 export function resnet50Case(batch: number, threads: number): BenchCase {
   const x = lazy(() => new Tensor(randn([batch, 3, 224, 224], { generator: new Generator(10) })));
   return {
-    name: `resnet50-adder fwd 224 b${batch} t${threads}`, items: batch, unit: 'img', measure: { warmup: 1, minReps: 1, maxReps: 2, minTimeMs: 0 },
+    name: `resnet50-adder fwd 224 b${batch} t${threads}`, items: batch, unit: 'img',
+    measure: batch > 1 ? { warmup: 0, minReps: 1, maxReps: 1, minTimeMs: 0 } : SLOW,
     run: withThreads(threads, () => {
       const input = x();
       noGrad(() => resnet50Model().call(input));
