@@ -6,7 +6,7 @@ import type { Module } from '@adder/nn';
 import { setNumThreads } from '@adder/tensor';
 import { firstN, loadTestData } from '../datasets';
 import { type EvalResult, evaluate } from '../evaluate';
-import { type ModelSpec, buildModel, inferModelSpec } from '../models';
+import { ArchitectureInferenceError, type ModelSpec, buildModel, inferModelSpec } from '../models';
 import { writeFileAtomic } from '../run-folder';
 import type { EvalConfig } from './config';
 import { formatEvalReport, predictionsCsv } from './report';
@@ -35,7 +35,8 @@ function chooseSpec(config: EvalConfig, weights: CheckpointWeights, data: { numC
   try {
     fromCheckpoint = inferModelSpec(weights.tensors);
   } catch (e) {
-    why = (e as Error).message;
+    if (!(e instanceof ArchitectureInferenceError)) throw e;
+    why = e.message;
   }
   if (config.model === null && fromCheckpoint === null) throw new EvalMismatchError(`eval: ${config.checkpoint}: ${why}. Pass --model (and --kind) to say what it is.`);
   const spec: ModelSpec = {
