@@ -53,8 +53,24 @@ export function loadCheckpoint(file: string): LoadedCheckpoint {
   const runState = metadata['adder.train'];
   return {
     model,
-    optim: optimMeta ? { tensors: optimTensors, meta: JSON.parse(optimMeta) as OptimizerStateMeta } : null,
-    state: runState ? (JSON.parse(runState) as RunState) : null,
+    optim: optimMeta ? { tensors: optimTensors, meta: parseMetadataJson(file, 'adder.optim', optimMeta) as OptimizerStateMeta } : null,
+    state: runState ? (parseMetadataJson(file, 'adder.train', runState) as RunState) : null,
     metadata,
   };
+}
+
+/** A checkpoint whose run or optimiser metadata cannot be read; the message names the file and the key. */
+export class CheckpointMetadataError extends Error {
+  constructor(file: string, key: string, problem: string) {
+    super(`checkpoint ${file}: metadata '${key}' is not valid JSON (${problem})`);
+    this.name = 'CheckpointMetadataError';
+  }
+}
+
+function parseMetadataJson(file: string, key: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (e) {
+    throw new CheckpointMetadataError(file, key, (e as Error).message);
+  }
 }
