@@ -1,12 +1,11 @@
 // Example: define your own differentiable Function (softplus), then check its backward with gradcheck.
 // Run: pnpm example gradcheck-custom-op
-// (Examples import the packages by relative path: the root package has no workspace dependencies.)
 import { GradcheckError, defineFunction, gradcheck, randn, type Tensor } from '@adder/autograd';
 import { Generator, addScalar, exp, log, mul, sigmoid } from '@adder/tensor';
 import type { ExampleOptions } from './options';
 
-// softplus(x) = log(1 + e^x). Its derivative is the logistic sigmoid, so backward is sigmoid(x) * gradOut.
 // forward and backward compute on NDArrays; the engine records the graph and calls backward for you.
+/** softplus(x) = log(1 + e^x). Its derivative is the logistic sigmoid, so backward is sigmoid(x) * gradOut. */
 export const softplus = defineFunction({
   name: 'example.softplus',
   forward(ctx, x) {
@@ -19,7 +18,7 @@ export const softplus = defineFunction({
   },
 });
 
-// The same op with a classic mistake: backward forgets to multiply by gradOut.
+/** The same op with a classic mistake: backward forgets to multiply by gradOut. */
 export const brokenSoftplus = defineFunction({
   name: 'example.softplus-broken',
   forward(ctx, x) {
