@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { saveSafetensors } from '@adder/nn';
 import { fromArray } from '@adder/tensor';
 import { CheckpointMetadataError, loadCheckpoint } from '../src/checkpoint';
+import { CheckpointFileError, readCheckpointWeights } from '../src/eval/weights';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adder-checkpoint-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -28,5 +29,7 @@ describe('loadCheckpoint', () => {
     saveSafetensors(file, { 'fc.weight': fromArray([1]) }, { 'adder.train': '{"epoch": 2,' });
     expect(() => loadCheckpoint(file)).toThrow(CheckpointMetadataError);
     expect(() => loadCheckpoint(file)).toThrow(/bad\.safetensors: metadata 'adder\.train' is not valid JSON/);
+    // eval reports it as an unusable checkpoint file (exit 1 with the message, no stack trace)
+    expect(() => readCheckpointWeights(file)).toThrow(CheckpointFileError);
   });
 });

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { loadTorchCheckpoint, stripStateDictPrefix } from '@adder/nn';
 import type { NDArray } from '@adder/tensor';
-import { loadCheckpoint } from '../checkpoint';
+import { CheckpointMetadataError, type LoadedCheckpoint, loadCheckpoint } from '../checkpoint';
 
 /** The model tensors of a checkpoint file and what was learnt while reading it. */
 export interface CheckpointWeights {
@@ -42,7 +42,13 @@ export function readCheckpointWeights(file: string): CheckpointWeights {
   let ignoredOptimizerKeys = 0;
   let trainConfig: Record<string, unknown> | null = null;
   if (looksLikeSafetensors(head.subarray(0, n))) {
-    const ck = loadCheckpoint(file);
+    let ck: LoadedCheckpoint;
+    try {
+      ck = loadCheckpoint(file);
+    } catch (e) {
+      if (e instanceof CheckpointMetadataError) throw new CheckpointFileError(file, e.message);
+      throw e;
+    }
     tensors = ck.model;
     format = 'safetensors';
     ignoredOptimizerKeys = ck.optim ? Object.keys(ck.optim.tensors).length : 0;
