@@ -1,5 +1,7 @@
 // `pnpm train`: the command-line entry point of training (see --help).
 import { DataError } from '@adder/data';
+import { SafetensorsError } from '@adder/nn';
+import { CheckpointMetadataError } from './checkpoint';
 import { helpText, UsageError, userCwd } from './cli/flags';
 import { TRAIN_FLAGS, resolveTrainConfig } from './config';
 import { NonFiniteLossError, runTraining } from './trainer';
@@ -18,6 +20,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    // a damaged checkpoint given to --resume, or one that cannot be written: the message names the file and the problem
+    if (err instanceof CheckpointMetadataError || err instanceof SafetensorsError) {
+      console.error(`train: ${err.message}`);
+      process.exit(1);
+    }
     if (err instanceof UsageError || err instanceof NonFiniteLossError) {
       console.error(err.message);
       process.exit(err instanceof UsageError ? 2 : 1);

@@ -1,7 +1,9 @@
 // Training checkpoints: model tensors, optim.* tensors and run state split apart on load; damaged metadata is named.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { saveSafetensors } from '@adder/nn';
 import { fromArray } from '@adder/tensor';
@@ -31,5 +33,18 @@ describe('loadCheckpoint', () => {
     expect(() => loadCheckpoint(file)).toThrow(/bad\.safetensors: metadata 'adder\.train' is not valid JSON/);
     // eval reports it as an unusable checkpoint file (exit 1 with the message, no stack trace)
     expect(() => readCheckpointWeights(file)).toThrow(CheckpointFileError);
+  });
+});
+
+describe('pnpm train --resume with a damaged checkpoint', () => {
+  it('exits 1 with the reader\'s message naming the file, no stack trace', () => {
+    const run = path.join(tmp, 'damaged-run');
+    fs.mkdirSync(run);
+    fs.writeFileSync(path.join(run, 'last.safetensors'), 'garbage');
+    const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const r = spawnSync(path.resolve(appDir, '../../node_modules/.bin/tsx'), ['src/train.ts', '--resume', run], { cwd: appDir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^train: safetensors .*damaged-run[/\\]last\.safetensors: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
