@@ -18,7 +18,8 @@ export interface ClassLossOptions {
   labelSmoothing?: number;
 }
 
-function targetValues(op: string, target: ClassTarget): ArrayLike<number> {
+/** The class indices of a target as a flat array; throws (naming `op`) unless an NDArray/Tensor target is 1-D. */
+export function targetValues(op: string, target: ClassTarget): ArrayLike<number> {
   if (target instanceof Tensor || target instanceof NDArray) {
     const a = target instanceof Tensor ? target.data : target;
     if (a.ndim !== 1) throw new NNError(op, `expected a 1-D target of class indices, got shape [${a.shape.join(', ')}]`);

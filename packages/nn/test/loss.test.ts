@@ -98,5 +98,7 @@ describe('top-k accuracy', () => {
     expect(topkAccuracy(s, t, 3)).toBe(1);
     expect(topkAccuracy(new Tensor(s), fromArray(t, 'int32'), 1)).toBe(0.25);
     expect(() => topkAccuracy(s, t, 4)).toThrow(/topkAccuracy: k must be in 1\.\.3, got 4/);
+    expect(() => topkCorrect(s, t, 0)).toThrow(/topkCorrect: k must be in 1\.\.3, got 0/);
+    expect(() => topkCorrect(s, fromArray([t], 'int32'), 1)).toThrow(/topkCorrect: expected a 1-D target of class indices, got shape \[1, 4\]/);
   });
 });
