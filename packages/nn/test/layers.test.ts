@@ -62,6 +62,8 @@ describe('Conv2d', () => {
     const net = new Sequential(new Conv2d(3, 4, 3));
     expect(() => net.call(input([2, 3, 5], 1))).toThrow(/Conv2d '0': expected a 4-D input \(N, C, H, W\), got shape \[2, 3, 5\]/);
     expect(() => net.call(input([2, 2, 5, 5], 1))).toThrow(/Conv2d '0': expected 3 channels at dim 1, got shape \[2, 2, 5, 5\]/);
+    expect(() => new Conv2d(3, 4, 0)).toThrow(/^Conv2d: expected positive integer sizes, got a weight of shape \[4, 3, 0, 0\]/);
+    expect(() => new Linear(2.5, 3)).toThrow(/^Linear: expected positive integer sizes, got a weight of shape \[3, 2\.5\]/);
     expect(() => new Conv2d(3, 4, [3, 3, 3])).toThrow(/Conv2d kernelSize: expected a number or \[h, w\], got \[3, 3, 3\]/);
     expect(() => new MaxPool2d(2, { stride: [] })).toThrow(/MaxPool2d stride: expected a number or \[h, w\], got \[\]/);
   });

@@ -1,5 +1,6 @@
 // WeightedLayer: the `weight` and optional `bias` that Conv2d and Linear share, with PyTorch's default init.
 import { zeros, type DType, type Generator } from '@adder/tensor';
+import { NNError } from '../errors';
 import { defaultLayerInit } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -15,6 +16,9 @@ export interface WeightedLayerOptions {
 export abstract class WeightedLayer extends Module {
   protected constructor(weightShape: readonly number[], options: WeightedLayerOptions) {
     super();
+    if (!weightShape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new NNError(this.constructor.name, `expected positive integer sizes, got a weight of shape [${weightShape.join(', ')}] (out, in, ...)`);
+    }
     const dtype = options.dtype ?? 'float32';
     this.registerParameter('weight', new Parameter(zeros([...weightShape], dtype)));
     this.registerParameter('bias', options.bias === false ? null : new Parameter(zeros([weightShape[0]!], dtype)));
