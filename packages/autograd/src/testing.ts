@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Generator, NDArray, Storage, fmtShape, numelOf, sameShape, type DType } from '@adder/tensor';
+import { AutogradError } from './errors';
 import { getFunction, listFunctions } from './function';
 import { gradcheck, type GradcheckOptions } from './gradcheck';
 import { Tensor } from './tensor';
@@ -67,13 +68,13 @@ export function checkDeclaredBackward(
     const want = expected[i];
     if (want === null || want === undefined) continue;
     const got = xs[i]!.grad;
-    if (got === null) throw new Error(`checkDeclaredBackward: input ${i} got no gradient, the oracle expects shape ${fmtShape(want.shape)}`);
-    if (!sameShape(got.shape, want.shape)) throw new Error(`checkDeclaredBackward: input ${i} gradient has shape ${fmtShape(got.shape)}, oracle ${fmtShape(want.shape)}`);
+    if (got === null) throw new AutogradError('checkDeclaredBackward', `input ${i} got no gradient, the oracle expects shape ${fmtShape(want.shape)}`);
+    if (!sameShape(got.shape, want.shape)) throw new AutogradError('checkDeclaredBackward', `input ${i} gradient has shape ${fmtShape(got.shape)}, oracle ${fmtShape(want.shape)}`);
     const g = got.data.toTyped();
     const w = want.toTyped();
     for (let e = 0; e < g.length; e++) {
       if (!(Math.abs(g[e]! - w[e]!) <= atol + rtol * Math.abs(w[e]!))) {
-        throw new Error(`checkDeclaredBackward: input ${i} element ${e}: backward gave ${g[e]}, the oracle ${w[e]}`);
+        throw new AutogradError('checkDeclaredBackward', `input ${i} element ${e}: backward gave ${g[e]}, the oracle ${w[e]}`);
       }
     }
   }
@@ -85,7 +86,7 @@ export async function loadCaseTables(dir: string, suffix = '.cases.ts'): Promise
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith(suffix)) continue;
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { cases?: CaseTable };
-    if (mod.cases === undefined) throw new Error(`loadCaseTables: ${file} does not export a 'cases' table`);
+    if (mod.cases === undefined) throw new AutogradError('loadCaseTables', `${file} does not export a 'cases' table`);
     tables.set(file, mod.cases);
   }
   return tables;
@@ -123,7 +124,7 @@ export function assertCasesCoverFunctions(tables: ReadonlyMap<string, CaseTable>
     if (surrogate && kind !== 'declared-backward') problems.push(`'${name}' declares surrogateGradient, so its case must be a declared-backward oracle, not ${kind}`);
     if (!surrogate && kind !== 'gradcheck') problems.push(`'${name}' has a true gradient, so its case must be a gradcheck, not ${kind}`);
   }
-  if (problems.length > 0) throw new Error(`registry coverage:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new AutogradError('registry coverage', `\n  ${problems.join('\n  ')}`);
 }
 
 // ---------------------------------------------------------------- drawing tensors
