@@ -7,6 +7,7 @@ import { fromNDArray } from '@adder/autograd';
 import { DataLoader } from '@adder/data';
 import { SGD, crossEntropy } from '@adder/nn';
 import { argmax, manualSeed, setNumThreads } from '@adder/tensor';
+import { UsageError } from './cli/flags';
 import { recalibrateBatchNorm } from './bn-recalibration';
 import { loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint';
 import { type TrainConfig, epochLr, stepLr } from './config';
@@ -62,9 +63,9 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   let dir: string;
   if (config.resume) {
     const file = fs.existsSync(config.resume) && fs.statSync(config.resume).isDirectory() ? path.join(config.resume, 'last.safetensors') : config.resume;
-    if (!fs.existsSync(file)) throw new Error(`train: --resume: no checkpoint at ${file}`);
+    if (!fs.existsSync(file)) throw new UsageError(`train: --resume: no checkpoint at ${file}`);
     resumeFrom = loadCheckpoint(file);
-    if (!resumeFrom.state || !resumeFrom.optim) throw new Error(`train: --resume: ${file} is not a training checkpoint (no run state); use it with eval instead`);
+    if (!resumeFrom.state || !resumeFrom.optim) throw new UsageError(`train: --resume: ${file} is not a training checkpoint (no run state); use it with eval instead`);
     const saved = resumeFrom.state.config as TrainConfig;
     // the run continues with its own config; only the folder and the epoch budget may change
     config = { ...saved, resume: config.resume, epochs: configIn.epochs > saved.epochs ? configIn.epochs : saved.epochs, threads: configIn.threads };
