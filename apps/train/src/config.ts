@@ -36,19 +36,19 @@ export const TRAIN_FLAGS: FlagTable = {
   recipe: { type: 'string', choices: ['default', 'paper'], default: 'default', help: "'paper' = the reference CIFAR-10 recipe: cifar10, batch 256, SGD lr 0.1, momentum 0.9, weight decay 5e-4, 399 epochs of lr = 0.05*(1+cos(pi*e/400)), no BN re-estimation; flags given still win" },
   model: { type: 'string', choices: ['resnet20', 'resnet32', 'resnet56', 'resnet50'], default: 'resnet20', help: 'architecture' },
   kind: { type: 'string', choices: ['adder', 'cnn'], default: 'adder', help: 'AdderNet or its CNN twin' },
-  eta: { type: 'string', placeholder: 'N', default: '0.2', help: "the adder layers' adaptive learning-rate scale (eq. 13)" },
+  eta: { type: 'string', placeholder: 'N', default: '2', help: "the adder layers' adaptive learning-rate scale (eq. 13); the paper's 0.2 with --recipe paper" },
   dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], default: 'sample', help: 'training data (sample = the bundled Fashion-MNIST subset)' },
   'data-dir': { type: 'string', placeholder: 'DIR', default: './data for CIFAR, holding cifar-10-batches-bin/ or the .tar.gz; /usr/share/datasets/fashion-mnist for fashion-mnist', help: 'where the dataset files are' },
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
   subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
-  epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
+  epochs: { type: 'string', placeholder: 'N', default: '1', help: 'number of epochs' },
   'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
-  lr: { type: 'string', placeholder: 'X', default: '0.1', help: 'base learning rate' },
+  lr: { type: 'string', placeholder: 'X', default: '0.2', help: 'base learning rate' },
   momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
   'weight-decay': { type: 'string', placeholder: 'X', default: '5e-4', help: 'SGD weight decay' },
   nesterov: { type: 'boolean', default: false, help: 'Nesterov momentum' },
-  schedule: { type: 'string', choices: ['cosine', 'step', 'constant'], default: 'cosine', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); step: x0.1 at 50% and 75%' },
+  schedule: { type: 'string', choices: ['cosine', 'step', 'constant'], default: 'constant', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); step: x0.1 at 50% and 75%' },
   'warmup-epochs': { type: 'string', placeholder: 'N', default: '0', help: 'linear warmup over the first N epochs (per step)' },
   'bn-recalib': { type: 'string', placeholder: 'N', default: '20', help: 're-estimate BatchNorm statistics on N training batches before each evaluation (0 = off)' },
   seed: { type: 'string', placeholder: 'N', default: '0', help: 'random seed (init, shuffling, augmentation)' },
@@ -59,7 +59,7 @@ export const TRAIN_FLAGS: FlagTable = {
 };
 
 /** The reference recipe of ADDERNET.md: flags given on the command line still override it. */
-const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0 };
+const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0 };
 
 /** Parses `pnpm train` flags into a config (throws UsageError on bad input). */
 export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean } {
@@ -96,7 +96,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     evalEvery: num('eval-every', { integer: true, min: 1 }),
   };
   if (recipe === 'paper') {
-    const flagOf: Record<string, string> = { dataset: 'dataset', batchSize: 'batch-size', lr: 'lr', momentum: 'momentum', weightDecay: 'weight-decay', epochs: 'epochs', schedule: 'schedule', warmupEpochs: 'warmup-epochs', bnRecalibBatches: 'bn-recalib' };
+    const flagOf: Record<string, string> = { dataset: 'dataset', eta: 'eta', batchSize: 'batch-size', lr: 'lr', momentum: 'momentum', weightDecay: 'weight-decay', epochs: 'epochs', schedule: 'schedule', warmupEpochs: 'warmup-epochs', bnRecalibBatches: 'bn-recalib' };
     for (const [k, v] of Object.entries(PAPER)) if (!given(flagOf[k]!)) (base as unknown as Record<string, unknown>)[k] = v;
   }
   if (base.nesterov && (base.momentum <= 0)) throw new UsageError('train: --nesterov requires --momentum > 0');

@@ -251,7 +251,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   const epochLines = metrics.filter((m): m is Extract<MetricLine, { type: 'epoch' }> => m.type === 'epoch');
   const accs = epochLines.filter((e) => e.testAcc !== null).map((e) => 100 * e.testAcc!);
   io.log('');
-  io.log(terminalChart('test accuracy (%)', accs));
+  io.log(terminalChart('test accuracy (%)', accs, { min: 0, max: 100 }));
   const summary = [
     `# ${config.model} (${config.kind}) on ${config.dataset}`,
     '',

@@ -83,7 +83,7 @@ describe('pnpm train flags', () => {
 
   it('--recipe paper is the reference recipe: cifar10, batch 256, SGD 0.1/0.9/5e-4, lr = 0.05*(1+cos(pi*e/400)) for e = 1..399', () => {
     const c = train('--recipe', 'paper');
-    expect(c).toMatchObject({ dataset: 'cifar10', batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: false, schedule: 'cosine', epochs: 399, warmupEpochs: 0 });
+    expect(c).toMatchObject({ dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: false, schedule: 'cosine', epochs: 399, warmupEpochs: 0 });
     for (let e = 1; e <= 399; e++) expect(epochLr(c, e)).toBeCloseTo(0.05 * (1 + Math.cos((Math.PI * e) / 400)), 15);
   });
 
@@ -91,10 +91,10 @@ describe('pnpm train flags', () => {
     const c = train('--recipe', 'paper', '--dataset', 'synthetic', '--batch-size', '64', '--lr', '0.05', '--epochs', '10', '--weight-decay', '0');
     expect(c).toMatchObject({ dataset: 'synthetic', batchSize: 64, lr: 0.05, epochs: 10, weightDecay: 0, momentum: 0.9, schedule: 'cosine' });
     expect(epochLr(c, 3)).toBeCloseTo(0.025 * (1 + Math.cos((Math.PI * 3) / 11)), 15);
-    const plain = train('--epochs', '5', '--lr', '0.2');
+    const plain = train('--epochs', '5', '--lr', '0.2', '--schedule', 'cosine');
     expect(epochLr(plain, 5)).toBeCloseTo(0, 15);
     expect(epochLr(plain, 2)).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * 2) / 5)), 15);
-    expect(epochLr(train('--schedule', 'constant'), 2)).toBe(0.1);
+    expect(epochLr(train('--schedule', 'constant', '--lr', '0.1'), 2)).toBe(0.1);
   });
 
   it('--resume keeps the saved epoch count unless --epochs is given', () => {
