@@ -15,7 +15,7 @@ let outcome: TrainOutcome;
 let out: Captured;
 
 beforeAll(async () => {
-  ({ outcome, out } = await trainCaptured(tinyConfig(dir)));
+  ({ outcome, out } = await trainCaptured(tinyConfig(dir, ['--lr', '0.1', '--schedule', 'cosine'])));
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
