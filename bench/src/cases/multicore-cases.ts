@@ -156,7 +156,7 @@ export function trainCase(p: Plan, kind: NetworkKind, batch: number, threads: nu
   const peers = (): PeerFigure[] => {
     if (kind !== 'adder' || threads !== ALL) return [];
     const spec = torchSpec(p, batch, threads);
-    if (spec === null || spec.trainSteps === 0) return [{ peer: 'torch-ref', note: 'measured in full runs at batch 32 only (a reference step takes ~30 s per 32 images)' }];
+    if (spec === null || spec.trainSteps === 0) return [{ peer: 'torch-ref', note: 'run in full runs at batch 32 only: a reference step takes ~18 s per 32 images' }];
     return [torchTrainPeer(batch, threads, spec.repeats, spec.trainSteps)];
   };
   return {
