@@ -1,7 +1,7 @@
 // The fused adder input gradient: dX_col[k, p] = sum_co clamp(W[co, k] - X_col[k, p], -1, 1) * G[co, p] (HardTanh),
 // computed per 4-position tile and scattered straight into a padded gradient image (col2im on the fly).
-import { NDArray, Storage, TensorError, allocate, fmtShape, type TypedArray } from '@adder/tensor';
-import { adderGeometry, floatContiguous, type AdderGeometry } from './geometry';
+import { NDArray, Storage, allocate, type TypedArray } from '@adder/tensor';
+import { adderBackwardOperands, type AdderGeometry } from './geometry';
 import { padImages, paddedSize, tapOffsets } from './padInput';
 import { runAdderBackwardInput } from './chunked';
 
@@ -88,17 +88,7 @@ export function cropImage(dxp: TypedArray, dx: TypedArray, n: number, geo: Adder
  */
 export function adderBackwardInput(x: NDArray, weight: NDArray, gradOut: NDArray, stride = 1, padding = 0): NDArray {
   const op = 'adderBackwardInput';
-  const geo = adderGeometry(op, x.shape, weight.shape, stride, padding);
-  const expected = [geo.n, geo.cout, geo.ho, geo.wo];
-  if (gradOut.shape.length !== 4 || gradOut.shape.some((d, i) => d !== expected[i])) {
-    throw new TensorError(op, `expected gradOut of shape ${fmtShape(expected)}, got ${fmtShape(gradOut.shape)}`);
-  }
-  const xc = floatContiguous(op, 'x', x);
-  const wc = floatContiguous(op, 'weight', weight);
-  const gc = floatContiguous(op, 'gradOut', gradOut);
-  if (xc.dtype !== wc.dtype || gc.dtype !== xc.dtype) {
-    throw new TensorError(op, `x, weight and gradOut must share a dtype, got ${xc.dtype}, ${wc.dtype}, ${gc.dtype}`);
-  }
+  const { geo, xc, wc, gc } = adderBackwardOperands(op, x, weight, gradOut, stride, padding);
   const dtype = xc.dtype as 'float32' | 'float64';
   const wt = allocate(dtype, geo.cout * geo.kSize);
   transposeWeight(wc.data, geo.cout, geo.kSize, wt);

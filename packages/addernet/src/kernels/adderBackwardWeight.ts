@@ -1,7 +1,7 @@
 // The adder weight gradient through the GEMM identity dW = G X_col^T - W (.) rowsum(G), one image at a time,
 // and its adaptive scaling to the L2 norm eta * sqrt(numel(W)) (AdderNet eq. 13).
-import { NDArray, Storage, TensorError, fmtShape } from '@adder/tensor';
-import { adderGeometry, floatContiguous } from './geometry';
+import { NDArray, Storage } from '@adder/tensor';
+import { adderBackwardOperands, floatContiguous } from './geometry';
 import { runAdderWeightProduct } from './chunked';
 
 /**
@@ -11,17 +11,7 @@ import { runAdderWeightProduct } from './chunked';
  */
 export function adderBackwardWeightRaw(x: NDArray, weight: NDArray, gradOut: NDArray, stride = 1, padding = 0): NDArray {
   const op = 'adderBackwardWeight';
-  const geo = adderGeometry(op, x.shape, weight.shape, stride, padding);
-  const expected = [geo.n, geo.cout, geo.ho, geo.wo];
-  if (gradOut.shape.length !== 4 || gradOut.shape.some((d, i) => d !== expected[i])) {
-    throw new TensorError(op, `expected gradOut of shape ${fmtShape(expected)}, got ${fmtShape(gradOut.shape)}`);
-  }
-  const xc = floatContiguous(op, 'x', x);
-  const wc = floatContiguous(op, 'weight', weight);
-  const gc = floatContiguous(op, 'gradOut', gradOut);
-  if (xc.dtype !== wc.dtype || gc.dtype !== xc.dtype) {
-    throw new TensorError(op, `x, weight and gradOut must share a dtype, got ${xc.dtype}, ${wc.dtype}, ${gc.dtype}`);
-  }
+  const { geo, xc, wc, gc } = adderBackwardOperands(op, x, weight, gradOut, stride, padding);
   const { cout, kSize, pSize } = geo;
   const out = new NDArray(Storage.alloc(xc.dtype, cout * kSize), [cout, kSize]);
   // G X_col^T over images (one image's im2col and a gemm at a time), split on the worker pool

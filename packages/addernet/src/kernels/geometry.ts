@@ -46,3 +46,27 @@ export function floatContiguous(op: string, name: string, a: NDArray): NDArray {
   }
   return a.contiguous();
 }
+
+/** The checked, contiguous operands of an adder backward kernel and their geometry. */
+export interface AdderBackwardOperands {
+  geo: AdderGeometry;
+  xc: NDArray;
+  wc: NDArray;
+  gc: NDArray;
+}
+
+/** Checks x, weight and gradOut of a backward kernel (shapes, float dtypes, one dtype) and makes them contiguous. */
+export function adderBackwardOperands(op: string, x: NDArray, weight: NDArray, gradOut: NDArray, stride: number, padding: number): AdderBackwardOperands {
+  const geo = adderGeometry(op, x.shape, weight.shape, stride, padding);
+  const expected = [geo.n, geo.cout, geo.ho, geo.wo];
+  if (gradOut.shape.length !== 4 || gradOut.shape.some((d, i) => d !== expected[i])) {
+    throw new TensorError(op, `expected gradOut of shape ${fmtShape(expected)}, got ${fmtShape(gradOut.shape)}`);
+  }
+  const xc = floatContiguous(op, 'x', x);
+  const wc = floatContiguous(op, 'weight', weight);
+  const gc = floatContiguous(op, 'gradOut', gradOut);
+  if (xc.dtype !== wc.dtype || gc.dtype !== xc.dtype) {
+    throw new TensorError(op, `x, weight and gradOut must share a dtype, got ${xc.dtype}, ${wc.dtype}, ${gc.dtype}`);
+  }
+  return { geo, xc, wc, gc };
+}
