@@ -38,35 +38,33 @@ export type DatasetName = 'sample' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 
 const CIFAR100_MEAN = [0.5071, 0.4865, 0.4409];
 const CIFAR100_STD = [0.2673, 0.2564, 0.2762];
 
-/** Loads a dataset by name; `dataDir` overrides the default folder, `download` fetches CIFAR when missing. */
+/**
+ * Loads a dataset by name; `dataDir` overrides the default folder, `download` fetches CIFAR when missing.
+ * The test half is loadTestData's, so training evaluates exactly what `pnpm eval` does.
+ */
 export async function loadData(name: DatasetName, opts: { dataDir: string | null; download: boolean; seed: number; cwd: string }): Promise<DataChoice> {
+  // the training split first: with --download it fetches the archive that the test split then reads
+  let train: Dataset;
+  let trainTransform: BatchTransform;
   switch (name) {
-    case 'sample': {
-      const train = loadSample('train');
-      return { name, train, test: loadSample('test'), trainTransform: fashionMnistTrain(), testTransform: fashionMnistTest(), inChannels: 1, numClasses: 10, classNames: train.classNames };
-    }
-    case 'fashion-mnist': {
-      const root = opts.dataDir ?? DEBIAN_FASHION_MNIST_DIR;
-      const train = loadFashionMnist('train', root);
-      return { name, train, test: loadFashionMnist('test', root), trainTransform: fashionMnistTrain(), testTransform: fashionMnistTest(), inChannels: 1, numClasses: 10, classNames: train.classNames };
-    }
+    case 'sample':
+      [train, trainTransform] = [loadSample('train'), fashionMnistTrain()];
+      break;
+    case 'fashion-mnist':
+      [train, trainTransform] = [loadFashionMnist('train', opts.dataDir ?? DEBIAN_FASHION_MNIST_DIR), fashionMnistTrain()];
+      break;
     case 'cifar10':
     case 'cifar100': {
       const root = opts.dataDir ?? path.resolve(opts.cwd, 'data');
-      const load = name === 'cifar10' ? loadCifar10 : loadCifar100;
-      const train = await load({ root, split: 'train', download: opts.download });
-      const test = await load({ root, split: 'test', download: false });
-      const trainTransform = name === 'cifar10' ? cifar10Train() : compose(randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
-      const testTransform = cifarTestTransform(name);
-      return { name, train, test, trainTransform, testTransform, inChannels: 3, numClasses: train.classNames.length, classNames: train.classNames };
+      train = await (name === 'cifar10' ? loadCifar10 : loadCifar100)({ root, split: 'train', download: opts.download });
+      trainTransform = name === 'cifar10' ? cifar10Train() : compose(randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
+      break;
     }
-    case 'synthetic': {
-      const train = syntheticDataset({ length: 512, numClasses: 4, seed: opts.seed });
-      const test = syntheticTest(opts.seed);
-      const t = syntheticTransform();
-      return { name, train, test, trainTransform: t, testTransform: t, inChannels: 3, numClasses: 4, classNames: train.classNames };
-    }
+    case 'synthetic':
+      [train, trainTransform] = [syntheticDataset({ length: 512, numClasses: 4, seed: opts.seed }), syntheticTransform()];
+      break;
   }
+  return { ...(await loadTestData(name, opts)), train, trainTransform };
 }
 
 const cifarTestTransform = (name: 'cifar10' | 'cifar100'): BatchTransform => (name === 'cifar10' ? cifar10Test() : compose(toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD)));
