@@ -1,6 +1,7 @@
 // The training configuration: flag table, recipes and their resolution into one TrainConfig.
 import path from 'node:path';
 import { getNumThreads } from '@adder/tensor';
+import { cosineLr } from '@adder/nn';
 import { type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
 
 /** Everything a training run needs to know; written to config.json and checkpoint metadata. */
@@ -117,7 +118,7 @@ export function epochLr(config: TrainConfig, epoch: number): number {
     case 'step':
       return config.lr * (epoch > Math.floor(0.75 * config.epochs) ? 0.01 : epoch > Math.floor(0.5 * config.epochs) ? 0.1 : 1);
     case 'cosine':
-      return 0.5 * config.lr * (1 + Math.cos((Math.PI * epoch) / T));
+      return cosineLr(config.lr, epoch, T);
   }
 }
 
