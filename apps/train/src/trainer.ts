@@ -139,6 +139,8 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   const lastFile = run.file('last.safetensors');
   const bestFile = run.file('best.safetensors');
   const resumeCommand = `pnpm train --resume ${lastFile}`;
+  const stopRequested = (): boolean => stopSignal !== null || (io.shouldStop?.(state.step) ?? false);
+  const interrupted = (): TrainOutcome => ({ status: 'interrupted', dir, signal: stopSignal ?? 'stop', resumeCommand });
   const stepsPerEpoch = trainLoader.numBatches;
   let lastAcc: number | null = null;
 
@@ -186,15 +188,14 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
         }
         // let signal handlers run between steps
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const stopNow = stopSignal !== null || (io.shouldStop?.(state.step) ?? false);
-        if (stopNow) {
+        if (stopRequested()) {
           bar.stop();
           acc.loadMs += trainLoader.stats.loadMs;
           state.inEpoch = { epoch, batch: batchIndex, acc };
           saveCheckpoint(lastFile, model, optimizer, state);
           io.log(`Stopped at epoch ${epoch}, step ${state.step}. Checkpoint: ${lastFile}`);
           io.log(`Resume with: ${resumeCommand}`);
-          return { status: 'interrupted', dir, signal: stopSignal ?? 'stop', resumeCommand };
+          return interrupted();
         }
       }
       bar.stop();
@@ -238,9 +239,9 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       run.writeCurves(metrics);
       // a signal that arrived during evaluation is delivered here, so the run stops now rather than after one more step
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (stopSignal !== null || (io.shouldStop?.(state.step) ?? false)) {
+      if (stopRequested()) {
         io.log(`Stopped after epoch ${epoch}. Resume with: ${resumeCommand}`);
-        return { status: 'interrupted', dir, signal: stopSignal ?? 'stop', resumeCommand };
+        return interrupted();
       }
     }
   } finally {
