@@ -245,7 +245,9 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       }
     }
   } finally {
-    removeHandlers();
+    // After a signal the process is about to exit: keep the handlers, so that a second Ctrl-C arriving
+    // before the exit still exits with 130/143 instead of being killed by the default action.
+    if (stopSignal === null) removeHandlers();
   }
 
   // ---- the closing report ----
