@@ -1,6 +1,8 @@
 // The GEMM engine: C = alpha*A*B + beta*C over strided operands, cache-blocked (GotoBLAS loop order),
 // packed into Float64 panels and computed by a 4x4 register-blocked micro-kernel.
+import { getKernel, registerKernel } from './backend/registry';
 import { parallelGemm } from './parallel/gemm-chunks';
+import { gemmAccumulateSimd } from './simd/gemm-simd';
 
 /** A float buffer the GEMM kernel reads or writes. */
 export type FloatArray = Float32Array | Float64Array;
@@ -146,6 +148,19 @@ export function gemmStrided(
   if (parallelGemm(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, ldc)) return; // split on the worker pool
   scaleC(c, cOff, ldc, m, n, beta);
   if (k === 0 || alpha === 0) return;
+  getKernel<GemmAccumulate>('gemm')(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+}
+
+/** C += alpha * A * B on strided operands (C already scaled by beta): the serial core that the backends implement. */
+export type GemmAccumulate = (
+  m: number, n: number, k: number, alpha: number,
+  a: FloatArray, aOff: number, aRs: number, aCs: number,
+  b: FloatArray, bOff: number, bRs: number, bCs: number,
+  c: FloatArray, cOff: number, ldc: number,
+) => void;
+
+/** The js GEMM core: Float64 panels and the 4x4 micro-kernel (the oracle of the simd one). */
+export const gemmAccumulateJs: GemmAccumulate = (m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc) => {
   const ncMax = Math.min(NC, roundUp(n, NR));
   const kcMax = Math.min(KC, k);
   if (packedB.length < kcMax * ncMax) packedB = new Float64Array(kcMax * ncMax);
@@ -172,7 +187,19 @@ export function gemmStrided(
       }
     }
   }
-}
+};
+
+/** float32 on WebAssembly SIMD128; float64 stays on the js core (f64x2 holds only two lanes). */
+const gemmAccumulateSimdOrJs: GemmAccumulate = (m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc) => {
+  if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
+    gemmAccumulateSimd(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+  } else {
+    gemmAccumulateJs(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+  }
+};
+
+registerKernel('gemm', 'js', gemmAccumulateJs);
+registerKernel('gemm', 'simd', gemmAccumulateSimdOrJs);
 
 function roundUp(x: number, to: number): number {
   return Math.ceil(x / to) * to;

@@ -21,3 +21,6 @@ export { concat, stack } from './concat';
 export { fromInt64 } from './creation';
 export { INT_RANGE, fitsDtype, DTYPES } from './dtype';
 export * from './parallel/index';
+export { BACKENDS, getBackend, setBackend, backendNotice, onBackendChange, type BackendName } from './backend/backend';
+export { registerKernel, getKernel, listKernels } from './backend/registry';
+export * as wasm from './wasm/index';

@@ -1,4 +1,5 @@
 // What a parallel kernel is: a chunk function plus where a worker finds it (module URL and export name).
+import type { BackendName } from '../backend/backend';
 import type { TypedArray } from '../dtype';
 
 /** The arguments of a chunked kernel: typed arrays (shared with the workers) and plain numbers. */
@@ -37,6 +38,8 @@ export const FAILED_EXIT = 2;
 
 /** The message that hands one job to a worker. */
 export interface JobMessage {
+  /** The caller's kernel backend: the worker runs the job on the same one, so the bits match a serial run. */
+  backend: BackendName;
   url: string;
   name: string;
   args: KernelArgs;

@@ -1,6 +1,7 @@
 // The worker pool and runChunks: the caller and (threads - 1) workers claim chunks from a shared counter;
 // the caller blocks in Atomics.wait until every chunk is done, so kernels stay synchronous functions.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { getBackend } from '../backend/backend';
 import type { TypedArray } from '../dtype';
 import { TensorError } from '../errors';
 import { setSharedStorage } from '../storage';
@@ -165,7 +166,7 @@ export function runChunks(kernel: ParallelKernel, chunks: number, args: KernelAr
   drainErrors(p); // reports of earlier jobs that finished without the failing worker's help
   const { shared, copied } = shareArgs(args);
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
-  const job: JobMessage = { url: kernel.url, name: kernel.name, args: shared, chunks, control };
+  const job: JobMessage = { backend: getBackend(), url: kernel.url, name: kernel.name, args: shared, chunks, control };
   for (const w of p.workers) w.postMessage(job);
   let ownError: unknown = null;
   inside = true;

@@ -1,5 +1,6 @@
 // A pool worker: imports the kernels it is asked to run and claims chunks from the job's shared counter.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { getBackend, setBackend } from '../backend/backend';
 import { DONE, FAILED, FAILED_EXIT, FAILED_KERNEL, NEXT, type ChunkFn, type JobMessage } from './kernel';
 
 const { errors, ready } = workerData as { errors: MessagePort; ready: Int32Array };
@@ -38,6 +39,7 @@ async function runJob(job: JobMessage): Promise<void> {
     fail(job, `parallel worker: cannot load kernel ${job.name}: ${describe(e)}`);
     return;
   }
+  if (getBackend() !== job.backend) setBackend(job.backend);
   current = job;
   for (let c = Atomics.add(control, NEXT, 1); c < chunks; c = Atomics.add(control, NEXT, 1)) {
     try {
