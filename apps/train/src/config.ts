@@ -1,8 +1,8 @@
 // The training configuration: flag table, recipes and their resolution into one TrainConfig.
 import path from 'node:path';
-import { getNumThreads } from '@adder/tensor';
+import { getBackend, getNumThreads, type BackendName } from '@adder/tensor';
 import { cosineLr } from '@adder/nn';
-import { type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
+import { BACKEND_FLAG, type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
 
 /** Everything a training run needs to know; written to config.json and checkpoint metadata. */
 export interface TrainConfig {
@@ -27,6 +27,8 @@ export interface TrainConfig {
   bnRecalibBatches: number;
   seed: number;
   threads: number;
+  /** the kernel backend the run used ('js' or 'simd') */
+  backend: BackendName;
   out: string | null;
   resume: string | null;
   evalEvery: number;
@@ -54,6 +56,7 @@ export const TRAIN_FLAGS: FlagTable = {
   'bn-recalib': { type: 'string', placeholder: 'N', default: '20', help: 're-estimate BatchNorm statistics on N training batches before each evaluation (0 = off)' },
   seed: { type: 'string', placeholder: 'N', default: '0', help: 'random seed (init, shuffling, augmentation)' },
   threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
+  backend: BACKEND_FLAG,
   out: { type: 'string', placeholder: 'DIR', default: 'runs/<date>-<model>-<dataset>/', help: 'run folder' },
   resume: { type: 'string', placeholder: 'PATH', default: 'none', help: "resume from a checkpoint (last.safetensors) or its run folder, with the run's saved config (--epochs may extend it)" },
   'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
@@ -92,6 +95,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     bnRecalibBatches: num('bn-recalib', { integer: true, min: 0 }),
     seed: num('seed', { integer: true, min: 0 }),
     threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : getNumThreads(), // ADDER_THREADS, else all cores
+    backend: given('backend') ? (str('backend') as BackendName) : getBackend(), // ADDER_BACKEND, else simd where supported
     out: given('out') ? path.resolve(userCwd(), str('out')) : null,
     resume: given('resume') ? path.resolve(userCwd(), str('resume')) : null,
     evalEvery: num('eval-every', { integer: true, min: 1 }),

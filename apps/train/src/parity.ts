@@ -1,18 +1,51 @@
 // `pnpm parity [DIR] [--verbose]`: runs every *.safetensors golden fixture in DIR (default fixtures/parity)
 // and exits non-zero when any fails. DIR is resolved against the directory pnpm was started from.
 import { resolve } from 'node:path';
+import { BACKENDS, getBackend, setBackend, type BackendName } from '@adder/tensor';
 import { fileURLToPath } from 'node:url';
 import { formatDetail, formatResult, formatSummary } from './parity/report';
 import { runFolder } from './parity/run';
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../../fixtures/parity', import.meta.url));
 
-function main(argv: string[]): number {
+const USAGE = `usage: pnpm parity [DIR] [--verbose] [--backend js|simd]
+  runs every *.safetensors fixture in DIR (default: fixtures/parity); see fixtures/README.md
+  --backend  kernel backend (default: ADDER_BACKEND, else simd where the runtime validates WebAssembly SIMD128)`;
+
+/** Takes --backend NAME or --backend=NAME out of argv; returns the backend or null, or throws naming the flag. */
+function takeBackend(argv: string[]): BackendName | null {
+  const i = argv.findIndex((a) => a === '--backend' || a.startsWith('--backend='));
+  if (i < 0) return null;
+  const inline = argv[i]!.startsWith('--backend=') ? argv[i]!.slice('--backend='.length) : undefined;
+  const value = inline ?? argv[i + 1];
+  argv.splice(i, inline === undefined ? 2 : 1);
+  if (value === undefined || !(BACKENDS as readonly string[]).includes(value)) {
+    throw new Error(`parity: --backend expects one of ${BACKENDS.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+  }
+  return value as BackendName;
+}
+
+function main(argvIn: string[]): number {
+  const argv = [...argvIn];
+  let backend: BackendName | null;
+  try {
+    backend = takeBackend(argv);
+    if (backend !== null) setBackend(backend);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log('usage: pnpm parity [DIR] [--verbose]\n  runs every *.safetensors fixture in DIR (default: fixtures/parity); see fixtures/README.md');
+    console.log(USAGE);
     return 0;
   }
+  const unknown = argv.find((a) => a.startsWith('-') && a !== '--verbose' && a !== '-v');
+  if (unknown !== undefined) {
+    console.error(`parity: unknown flag ${unknown}\n${USAGE}`);
+    return 2;
+  }
+  console.log(`parity: backend ${getBackend()}`);
   const args = argv.filter((a) => !a.startsWith('-'));
   if (args.length > 1) {
     console.error(`parity: expected at most one folder, got ${args.length}: ${args.join(' ')}`);

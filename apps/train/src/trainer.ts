@@ -6,7 +6,7 @@ import { countOps, formatCount } from '@adder/addernet';
 import { fromNDArray } from '@adder/autograd';
 import { DataLoader } from '@adder/data';
 import { SGD, crossEntropy } from '@adder/nn';
-import { argmax, manualSeed, setNumThreads } from '@adder/tensor';
+import { argmax, backendNotice, manualSeed, setBackend, setNumThreads } from '@adder/tensor';
 import { UsageError } from './cli/flags';
 import { recalibrateBatchNorm } from './bn-recalibration';
 import { loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint';
@@ -58,6 +58,7 @@ function defaultRunDir(config: TrainConfig, cwd: string): string {
 /** Runs (or resumes) a training run to completion or interruption. */
 export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: string): Promise<TrainOutcome> {
   setNumThreads(configIn.threads); // --threads: the kernels' worker pool (1 = no pool)
+  setBackend(configIn.backend); // --backend: js or simd kernels
   let config = configIn;
   let resumeFrom: ReturnType<typeof loadCheckpoint> | null = null;
   let dir: string;
@@ -68,7 +69,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
     if (!resumeFrom.state || !resumeFrom.optim) throw new UsageError(`train: --resume: ${file} is not a training checkpoint (no run state); use it with eval instead`);
     const saved = resumeFrom.state.config as TrainConfig;
     // the run continues with its own config; only the folder and the epoch budget may change
-    config = { ...saved, resume: config.resume, epochs: configIn.epochs > saved.epochs ? configIn.epochs : saved.epochs, threads: configIn.threads };
+    config = { ...saved, resume: config.resume, epochs: configIn.epochs > saved.epochs ? configIn.epochs : saved.epochs, threads: configIn.threads, backend: configIn.backend };
     dir = path.dirname(file);
   } else {
     dir = config.out ?? defaultRunDir(config, cwd);
@@ -111,7 +112,9 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   // ---- the start banner ----
   const ops = countOps(model, [data.inChannels, data.train.height === 28 ? 32 : data.train.height, data.train.height === 28 ? 32 : data.train.width]);
   io.log(`adder train: ${config.model} (${config.kind}) on ${config.dataset}`);
-  io.log(`  config: epochs ${config.epochs}, batch ${config.batchSize}, lr ${config.lr} (${config.schedule}${config.warmupEpochs ? `, warmup ${config.warmupEpochs}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}${config.nesterov ? ', nesterov' : ''}, eta ${config.eta}, seed ${config.seed}, threads ${config.threads}`);
+  io.log(`  config: epochs ${config.epochs}, batch ${config.batchSize}, lr ${config.lr} (${config.schedule}${config.warmupEpochs ? `, warmup ${config.warmupEpochs}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}${config.nesterov ? ', nesterov' : ''}, eta ${config.eta}, seed ${config.seed}, threads ${config.threads}, backend ${config.backend}`);
+  const notice = backendNotice();
+  if (notice !== null) io.log(`  ${notice}`);
   io.log(`  model: ${model.numParameters().toLocaleString('en-US')} parameters; per image ${formatCount(ops.asRun.multiplications)} multiplications, ${formatCount(ops.asRun.additions)} additions (${formatCount(ops.totalMacs)} MACs)`);
   io.log(`  data: ${trainSet.length} train / ${testSet.length} test images, ${data.inChannels}x${data.train.height}x${data.train.width}, ${data.numClasses} classes`);
   io.log(`  run folder: ${dir}`);

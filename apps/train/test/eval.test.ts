@@ -47,7 +47,7 @@ function oracle(model: Module): { predictions: number[]; loss: number; top1: num
   return { predictions, loss: loss / n, top1: correct / n };
 }
 
-const config = (over: Partial<EvalConfig>): EvalConfig => ({ checkpoint: ours, model: null, kind: null, dataset: 'cifar10', dataDir: path.join(tmp, 'data'), evalSubset: null, batchSize: 5, predictions: null, threads: null, ...over });
+const config = (over: Partial<EvalConfig>): EvalConfig => ({ checkpoint: ours, model: null, kind: null, dataset: 'cifar10', dataDir: path.join(tmp, 'data'), evalSubset: null, batchSize: 5, predictions: null, threads: null, backend: null, ...over });
 const csvRows = (file: string): string[] => fs.readFileSync(file, 'utf8').trimEnd().split('\n');
 
 beforeAll(() => {

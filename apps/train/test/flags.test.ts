@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError, helpText } from '../src/cli/flags';
 import { TRAIN_FLAGS, epochLr, resolveTrainConfig } from '../src/config';
 import { EVAL_FLAGS, resolveEvalConfig } from '../src/eval/config';
+import { getBackend } from '@adder/tensor';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const train = (...argv: string[]) => resolveTrainConfig(argv).config;
@@ -37,6 +38,15 @@ describe('pnpm train flags', () => {
     expect(trainError('--epoch', '3')).toMatch(/^train: unknown flag --epoch \(did you mean --epochs\?\)/);
     expect(trainError('--learning-rate', '0.1')).toMatch(/unknown flag --learning-rate\. See --help\./);
     expect(trainError('--batchsize', '8')).toMatch(/did you mean --batch-size\?/);
+  });
+
+  it('--backend takes js or simd, defaults to the active backend, and refuses anything else by name', () => {
+    expect(resolveTrainConfig(['--backend', 'js']).config.backend).toBe('js');
+    expect(resolveTrainConfig(['--backend', 'simd']).config.backend).toBe('simd');
+    expect(resolveTrainConfig([]).config.backend).toBe(getBackend());
+    expect(() => resolveTrainConfig(['--backend', 'gpu'])).toThrow(/--backend/);
+    expect(resolveEvalConfig(['--checkpoint', 'x', '--dataset', 'sample', '--backend', 'js']).config.backend).toBe('js');
+    expect(resolveEvalConfig(['--checkpoint', 'x', '--dataset', 'sample']).config.backend).toBeNull();
   });
 
   it('rejects a bad choice, suggesting the closest', () => {

@@ -173,14 +173,30 @@ describe('pnpm parity (the command)', () => {
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     const lines = ok.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^cross_entropy-plain\s+PASS\s+loss abs \S+ rel \S+ \| grad_logits abs/);
-    expect(lines[1]).toMatch(/^sgd-dampening\s+PASS\s+param abs/);
-    expect(lines[2]).toMatch(/^2 fixtures: 2 passed, 0 failed/);
+    expect(lines[0]).toMatch(/^parity: backend (js|simd)$/);
+    expect(lines[1]).toMatch(/^cross_entropy-plain\s+PASS\s+loss abs \S+ rel \S+ \| grad_logits abs/);
+    expect(lines[2]).toMatch(/^sgd-dampening\s+PASS\s+param abs/);
+    expect(lines[3]).toMatch(/^2 fixtures: 2 passed, 0 failed/);
 
     writeFileSync(join(dir, 'zz-broken.safetensors'), 'garbage');
     const bad = spawnSync(tsx, [script, 'cli'], { cwd: join(ROOT, 'apps/train'), env: { ...process.env, INIT_CWD: tmp }, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/zz-broken\s+FAIL\s+ERROR/);
     expect(bad.stdout).toMatch(/3 fixtures: 2 passed, 1 failed[^\n]*\nfailed: zz-broken/);
+  });
+
+  it('--backend picks the kernels (both pass) and a bad value is a one-line usage error naming the flag', () => {
+    const dir = join(tmp, 'backend');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(FIXTURES, 'cross_entropy-plain.safetensors'), join(dir, 'cross_entropy-plain.safetensors'));
+    for (const backend of ['js', 'simd']) {
+      const r = spawnSync(tsx, [script, 'backend', '--backend', backend], { cwd: join(ROOT, 'apps/train'), env: { ...process.env, INIT_CWD: tmp }, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe(`parity: backend ${backend}`);
+      expect(r.stdout).toMatch(/1 fixtures: 1 passed, 0 failed/);
+    }
+    const bad = spawnSync(tsx, [script, 'backend', '--backend=gpu'], { cwd: join(ROOT, 'apps/train'), env: { ...process.env, INIT_CWD: tmp }, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe("parity: --backend expects one of js, simd, got 'gpu'");
   });
 });

@@ -21,7 +21,7 @@ describe('pnpm train --dataset cifar10', () => {
     expect(out.lines.join('\n')).toMatch(/data: 4 train \/ 6 test images, 3x32x32, 10 classes/);
     const predictions = path.join(tmp, 'pred.csv');
     const lines: string[] = [];
-    const r = await runEval({ checkpoint: path.join(dir, 'best.safetensors'), model: null, kind: null, dataset: 'cifar10', dataDir: null, evalSubset: null, batchSize: 4, predictions, threads: 1 }, (l) => lines.push(l), tmp);
+    const r = await runEval({ checkpoint: path.join(dir, 'best.safetensors'), model: null, kind: null, dataset: 'cifar10', dataDir: null, evalSubset: null, batchSize: 4, predictions, threads: 1, backend: null }, (l) => lines.push(l), tmp);
     expect(lines.join('\n')).toMatch(/model: resnet20 \(cnn\), inferred/);
     // best.safetensors was saved right after epoch 1's evaluation on the same 6 images
     expect(r.result.top1).toBe(outcome.status === 'done' ? outcome.bestAcc : NaN);

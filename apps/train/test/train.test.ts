@@ -1,4 +1,5 @@
 // pnpm train end to end on the synthetic dataset: run folder, metrics, curves.svg, summary and loadable checkpoints.
+import { getBackend } from '@adder/tensor';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +34,7 @@ describe('pnpm train on the synthetic dataset', () => {
     for (const f of ['config.json', 'metrics.jsonl', 'last.safetensors', 'best.safetensors', 'curves.svg', 'summary.md']) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ dataset: 'synthetic', model: 'resnet20', kind: 'adder', epochs: 2, batchSize: 4, subset: 8 });
+    expect(config).toMatchObject({ dataset: 'synthetic', model: 'resnet20', kind: 'adder', epochs: 2, batchSize: 4, subset: 8, backend: getBackend() });
     const summary = fs.readFileSync(path.join(dir, 'summary.md'), 'utf8');
     expect(summary).toMatch(/best test accuracy: \d+\.\d\d%/);
     expect(summary.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(2);
@@ -42,6 +43,7 @@ describe('pnpm train on the synthetic dataset', () => {
   it('prints the configuration, the model summary, the data sizes, one line per epoch and plain progress lines', () => {
     const log = out.lines.join('\n');
     expect(log).toMatch(/config: epochs 2, batch 4, lr 0\.1/);
+    expect(log).toMatch(new RegExp(`config: .*, threads \\d+, backend ${getBackend()}$`, 'm'));
     expect(log).toMatch(/model: [\d,]+ parameters; per image .* multiplications, .* additions/);
     expect(log).toMatch(/data: 8 train \/ 8 test images, 3x32x32, 4 classes/);
     expect(out.lines.filter((l) => /^epoch \d\/2 {2}train loss [\d.]+ acc [\d.]+% {2}test loss [\d.]+ acc [\d.]+% {2}[\d.]+s {2}data [\d.]+%$/.test(l))).toHaveLength(2);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   Generator, NDArray, ParallelError, add, conv2d, exp, mean, mul, relu, sub, sum, conv2dBackwardInput, conv2dBackwardWeight, getNumThreads, isSharedStorage, matmul,
-  fold, poolRunning, randn, runChunks, setNumThreads, shutdown, unfold,
+  BACKENDS, getBackend, setBackend, fold, poolRunning, randn, runChunks, setNumThreads, shutdown, unfold,
 } from '../src/index';
 import { exitInWorkerKernel, seenFlag, squareKernel, throwInWorkerKernel, whoRanKernel } from './parallel-kernels';
 
@@ -104,7 +104,9 @@ describe('pool', () => {
     expect(one[4]).toEqual([...new Uint32Array(Float32Array.from(rows).buffer)]);
   });
 
-  it('gives gemm, matmul, conv2d (forward, both gradients), unfold and fold the same bits with 1, 2 and 3 threads', () => {
+  it.each(BACKENDS)('gives gemm, matmul, conv2d (forward, both gradients), unfold and fold the same bits with 1, 2 and 3 threads on the %s backend', (backend) => {
+    const before = getBackend();
+    setBackend(backend);
     const g = new Generator(5);
     const a = randn([70, 130], { generator: g });
     const b = randn([130, 90], { generator: g });
@@ -127,6 +129,7 @@ describe('pool', () => {
     const two = run(2);
     expect(poolRunning()).toBe(true);
     const three = run(3);
+    setBackend(before);
     for (let i = 0; i < one.length; i++) {
       expect(two[i]).toEqual(one[i]);
       expect(three[i]).toEqual(one[i]);

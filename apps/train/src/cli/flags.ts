@@ -12,6 +12,14 @@ export interface FlagSpec {
   placeholder?: string;
 }
 
+/** --backend of train, eval and parity: the kernel backend (see @adder/tensor's setBackend). */
+export const BACKEND_FLAG: FlagSpec = {
+  type: 'string',
+  choices: ['js', 'simd'],
+  default: 'ADDER_BACKEND, else simd where the runtime validates WebAssembly SIMD128',
+  help: 'kernel backend: js (the reference loops) or simd (WebAssembly SIMD128)',
+};
+
 /** A table of flags keyed by their long name (without the dashes). */
 export type FlagTable = Record<string, FlagSpec>;
 

@@ -1,6 +1,7 @@
 // The flags of `pnpm eval` and their resolution into one EvalConfig.
 import path from 'node:path';
-import { type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from '../cli/flags';
+import type { BackendName } from '@adder/tensor';
+import { BACKEND_FLAG, type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from '../cli/flags';
 import type { DatasetName } from '../datasets';
 import type { ModelName } from '../models';
 
@@ -16,6 +17,8 @@ export interface EvalConfig {
   batchSize: number;
   predictions: string | null;
   threads: number | null;
+  /** null: ADDER_BACKEND, else simd where supported */
+  backend: BackendName | null;
 }
 
 /** Every flag of `pnpm eval`, with its default as shown by --help. */
@@ -29,6 +32,7 @@ export const EVAL_FLAGS: FlagTable = {
   'batch-size': { type: 'string', placeholder: 'N', default: '100', help: "evaluation batch size (the reference's test batch)" },
   predictions: { type: 'string', placeholder: 'FILE', default: 'none', help: 'write index,label,predicted for every test example, in dataset order, as CSV' },
   threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
+  backend: BACKEND_FLAG,
 };
 
 /** Parses `pnpm eval` flags (throws UsageError on bad input). */
@@ -52,6 +56,7 @@ export function resolveEvalConfig(argv: readonly string[]): { config: EvalConfig
     batchSize: numberFlag('eval', 'batch-size', str('batch-size') ?? '100', { integer: true, min: 1 })!,
     predictions: str('predictions') === undefined ? null : path.resolve(cwd, str('predictions')!),
     threads: numberFlag('eval', 'threads', str('threads'), { integer: true, min: 1, max: 256 }) ?? null,
+    backend: (str('backend') as BackendName | undefined) ?? null,
   };
   return { config, help };
 }

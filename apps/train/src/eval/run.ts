@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataLoader } from '@adder/data';
 import type { Module } from '@adder/nn';
-import { setNumThreads } from '@adder/tensor';
+import { getBackend, setBackend, setNumThreads } from '@adder/tensor';
 import { firstN, loadTestData } from '../datasets';
 import { type EvalResult, evaluate } from '../evaluate';
 import { ArchitectureInferenceError, type ModelSpec, buildModel, inferModelSpec } from '../models';
@@ -65,6 +65,7 @@ function loadInto(model: Module, weights: CheckpointWeights, config: EvalConfig,
 /** Runs one evaluation, logging the choices and the report; writes the predictions CSV when asked. */
 export async function runEval(config: EvalConfig, log: (line: string) => void, cwd: string): Promise<EvalOutcome> {
   if (config.threads !== null) setNumThreads(config.threads);
+  if (config.backend !== null) setBackend(config.backend);
   const weights = readCheckpointWeights(config.checkpoint);
   const saved = weights.trainConfig;
   // the synthetic test set depends on the training seed; use the checkpoint's when it was trained on it
@@ -72,7 +73,7 @@ export async function runEval(config: EvalConfig, log: (line: string) => void, c
   const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd });
   const testSet = firstN(data.test, config.evalSubset);
   const { spec, inferred, fromCheckpoint } = chooseSpec(config, weights, data);
-  log(`adder eval: ${config.checkpoint}`);
+  log(`adder eval: ${config.checkpoint} (backend ${getBackend()})`);
   log(
     `  checkpoint: ${weights.format === 'torch' ? 'PyTorch' : 'safetensors'}, ${Object.keys(weights.tensors).length} model tensors` +
       (weights.strippedModulePrefix ? ", 'module.' prefix stripped" : '') +
