@@ -18,8 +18,8 @@ const NV = NR / 4;
 /** Depth steps per unrolled loop body. */
 const UNROLL = 2;
 /** Cache blocks (float32): a KC x NR strip of B is 16 KiB (L1), an MC x KC block of A 128 KiB (L2). */
-const KC = 256;
-const MC = 128;
+export const KC = 256;
+export const MC = 128;
 const NC = 1024;
 
 const { i32, v128 } = ValType;
@@ -40,7 +40,7 @@ function emitStep(f: FunctionBuilder, a: Local, b: Local, acc: Local[][], bv: Lo
  * 16), c[i, j] (+)= sum_p pa-strip(i)[p, i % 4] * pb-strip(j)[p, j % 16], row stride nc; accumulate = 0 overwrites.
  * pa holds mc/4 strips of kc x 4, pb holds nc/16 strips of kc x 16 (the js packing, with 16-wide B strips).
  */
-function emitBlock(m: ModuleBuilder): void {
+export function emitGemmBlock(m: ModuleBuilder): void {
   const f = new FunctionBuilder('block', [['kc', i32], ['mc', i32], ['nc', i32], ['pa', i32], ['pb', i32], ['c', i32], ['accumulate', i32]]);
   const [kc, mc, nc, pa, pb, c, accumulate] = ['kc', 'mc', 'nc', 'pa', 'pb', 'c', 'accumulate'].map((n) => f.arg(n)) as [Local, Local, Local, Local, Local, Local, Local];
   const ir = f.local('ir', i32), jr = f.local('jr', i32);
@@ -96,9 +96,10 @@ function emitBlock(m: ModuleBuilder): void {
   m.addFunction(f);
 }
 
-const gemmModule = new KernelModule('gemm (simd)', emitBlock);
+const gemmModule = new KernelModule('gemm (simd)', emitGemmBlock);
 
-function packA(a: FloatArray, aOff: number, aRs: number, aCs: number, i0: number, mc: number, p0: number, kc: number, dst: Float32Array): void {
+/** Packs rows [i0, i0+mc) x depth [p0, p0+kc) of A into strips of MR rows (zero past the last row), as the js packA. */
+export function packA(a: FloatArray, aOff: number, aRs: number, aCs: number, i0: number, mc: number, p0: number, kc: number, dst: Float32Array): void {
   let d = 0;
   for (let is = 0; is < mc; is += MR) {
     const rows = Math.min(MR, mc - is);
@@ -119,7 +120,8 @@ function packA(a: FloatArray, aOff: number, aRs: number, aCs: number, i0: number
   }
 }
 
-function packB(b: FloatArray, bOff: number, bRs: number, bCs: number, p0: number, kc: number, j0: number, nc: number, dst: Float32Array): void {
+/** Packs depth [p0, p0+kc) x columns [j0, j0+nc) of B into strips of NR columns (zero past the last column). */
+export function packB(b: FloatArray, bOff: number, bRs: number, bCs: number, p0: number, kc: number, j0: number, nc: number, dst: Float32Array): void {
   let d = 0;
   for (let js = 0; js < nc; js += NR) {
     const cols = Math.min(NR, nc - js);
@@ -136,12 +138,12 @@ function packB(b: FloatArray, bOff: number, bRs: number, bCs: number, p0: number
   }
 }
 
-function roundUp(x: number, to: number): number {
+export function roundUp(x: number, to: number): number {
   return Math.ceil(x / to) * to;
 }
 
 /** Columns per B panel: the whole k x nc panel is packed once and stays in L2/L3 (at most 4 MiB). */
-function panelWidth(k: number, n: number): number {
+export function panelWidth(k: number, n: number): number {
   const byMemory = Math.max(4 * NR, Math.floor((1 << 20) / Math.max(k, 1) / NR) * NR);
   return Math.min(NC, byMemory, roundUp(n, NR));
 }
