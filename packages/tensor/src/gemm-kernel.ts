@@ -189,17 +189,8 @@ export const gemmAccumulateJs: GemmAccumulate = (m, n, k, alpha, a, aOff, aRs, a
   }
 };
 
-/** float32 on WebAssembly SIMD128; float64 stays on the js core (f64x2 holds only two lanes). */
-const gemmAccumulateSimdOrJs: GemmAccumulate = (m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc) => {
-  if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
-    gemmAccumulateSimd(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
-  } else {
-    gemmAccumulateJs(m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
-  }
-};
-
 registerKernel('gemm', 'js', gemmAccumulateJs);
-registerKernel('gemm', 'simd', gemmAccumulateSimdOrJs);
+registerKernel('gemm', 'simd', gemmAccumulateSimd); // f32x4 for float32, f64x2 for float64
 
 function roundUp(x: number, to: number): number {
   return Math.ceil(x / to) * to;

@@ -1,4 +1,5 @@
-// The simd GEMM against its js twin (gemmAccumulateJs in gemm-kernel.ts) over drawn shapes around the 4x16 tile,
+// The simd GEMM against its js twin (gemmAccumulateJs in gemm-kernel.ts) over drawn shapes around the 4x16 (float32)
+// and 4x8 (float64) tiles,
 // the 128-row and 256-deep blocks, strided and transposed operands, alpha and beta.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,18 +69,31 @@ describe('simd gemm', () => {
     );
   });
 
-  it('leaves float64 on the js kernel (bit-identical results on both backends)', () => {
+  it('float64 (f64x2) agrees with the js twin within (k + 2) * 2^-53 * sum_p |a_ip b_pj| over drawn shapes and layouts', () => {
     setNumThreads(1);
-    const a = withLayout(values(1, 37 * 41), [37, 41], 'float64', 'transposed');
-    const b = withLayout(values(2, 41 * 29), [41, 29], 'float64', 'strided');
-    const c = withLayout(values(3, 37 * 29), [37, 29], 'float64', 'contiguous');
-    const out = (backend: 'js' | 'simd') => {
-      setBackend(backend);
-      const o = c.clone();
-      gemm(a, b, o, { beta: 0.5 });
-      return Array.from(o.toTyped());
-    };
-    expect(out('simd')).toEqual(out('js'));
+    fc.assert(
+      fc.property(rows, cols, depth, fc.constantFrom(...LAYOUTS), fc.constantFrom(...LAYOUTS), fc.integer(), (m, n, k, la, lb, seed) => {
+        const av = values(seed, m * k), bv = values(seed + 3, k * n);
+        const a = withLayout(av, [m, k], 'float64', la);
+        const b = withLayout(bv, [k, n], 'float64', lb);
+        const c = withLayout(new Array(m * n).fill(0), [m, n], 'float64', 'contiguous');
+        const out = (backend: 'js' | 'simd') => {
+          setBackend(backend);
+          const o = c.clone();
+          gemm(a, b, o, { alpha: 1, beta: 0 });
+          return o.toTyped();
+        };
+        const s = out('simd'), j = out('js');
+        for (let i = 0; i < m; i++) {
+          for (let q = 0; q < n; q++) {
+            let mag = 0;
+            for (let p = 0; p < k; p++) mag += Math.abs(av[i * k + p]! * bv[p * n + q]!);
+            expect(Math.abs(s[i * n + q]! - j[i * n + q]!)).toBeLessThanOrEqual((k + 2) * 2 ** -53 * mag);
+          }
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('keeps NaN and Infinity where the js twin has them', () => {

@@ -176,6 +176,8 @@ function emitScatterPositions(m: ModuleBuilder): void {
  * packTaps(src, wp, plane, kh, kw, sh, sw, dh, dw, wo, l0, kcb, d0, ncPad, depth, dst): the weight gradient's
  * B block, positions [l0, l0+kcb) by taps [d0, d0+ncPad), as ncPad/16 strips of kcb x 16 at dst
  * (B[l, d] = P[base(l) + off(d)]; taps past `depth` repeat tap d0, their columns are never read back).
+ * With sw = 1, four positions on one output row are four consecutive floats per tap: 4 v128 loads (4 taps x
+ * 4 positions) and a 4x4 transpose by shuffles give the 4 positions' rows of 4 taps.
  */
 function emitPackTaps(m: ModuleBuilder): void {
   const { f, a } = fn('packTaps', ['src', 'wp', 'plane', 'kh', 'kw', 'sh', 'sw', 'dh', 'dw', 'wo', 'l0', 'kcb', 'd0', 'ncPad', 'depth', 'dst']);
@@ -183,6 +185,8 @@ function emitPackTaps(m: ModuleBuilder): void {
   const taps = f.local('taps', i32), l = f.local('l', i32), oy = f.local('oy', i32), ox = f.local('ox', i32), base = f.local('base', i32);
   const out = f.local('out', i32), rowStep = f.local('rowStep', i32);
   const offs = Array.from({ length: LANES }, (_, t) => f.local(`off${t}`, i32));
+  const v = Array.from({ length: 4 }, (_, r) => f.local(`v${r}`, ValType.v128));
+  const tr = Array.from({ length: 4 }, (_, r) => f.local(`t${r}`, ValType.v128));
   f.get(a.kh!).get(a.kw!).op('i32_mul').set(taps);
   f.get(a.sh!).get(a.wp!).op('i32_mul').set(rowStep);
   f.get(a.dst!).set(out);
@@ -201,18 +205,49 @@ function emitPackTaps(m: ModuleBuilder): void {
     f.get(a.l0!).get(a.wo!).op('i32_div_u').set(oy);
     f.get(a.l0!).get(oy).get(a.wo!).op('i32_mul').op('i32_sub').set(ox);
     f.get(oy).get(rowStep).op('i32_mul').get(ox).get(a.sw!).op('i32_mul').op('i32_add').set(base);
-    f.forRange(l, () => f.i32(0), () => f.get(a.kcb!), 1, () => {
-      for (let t = 0; t < LANES; t++) {
-        f.get(out).get(a.src!).get(base).get(offs[t]!).op('i32_add').i32(4).op('i32_mul').op('i32_add').mem('f32_load').mem('f32_store', 4 * t);
-      }
-      f.get(out).i32(4 * LANES).op('i32_add').set(out);
-      f.get(ox).i32(1).op('i32_add').tee(ox).get(a.wo!).op('i32_eq').ifElse(
-        () => {
+    // addr[t] = src + 4*off(d0+ds+t): a lane's byte address is base*4 + addr[t]
+    for (let t = 0; t < LANES; t++) f.get(a.src!).get(offs[t]!).i32(4).op('i32_mul').op('i32_add').set(offs[t]!);
+    f.i32(0).set(l);
+    f.block((done) => {
+      f.loop((top) => {
+        f.get(l).get(a.kcb!).op('i32_ge_s').brIf(done);
+        // 4 positions on one output row with sw = 1: load each tap's 4 consecutive floats, transpose 4x4
+        f.get(a.sw!).i32(1).op('i32_eq').get(ox).i32(3).op('i32_add').get(a.wo!).op('i32_lt_s').op('i32_and');
+        f.get(l).i32(3).op('i32_add').get(a.kcb!).op('i32_lt_s').op('i32_and');
+        f.ifElse(
+          () => {
+            for (let q = 0; q < LANES / 4; q++) {
+              for (let r = 0; r < 4; r++) f.get(base).i32(4).op('i32_mul').get(offs[4 * q + r]!).op('i32_add').vmem('v128_load').set(v[r]!);
+              // t0 = (v0[0], v1[0], v0[1], v1[1]), t1 = (v0[2], v1[2], v0[3], v1[3]), t2, t3 likewise of v2, v3
+              f.get(v[0]!).get(v[1]!).shuffle32(0, 4, 1, 5).set(tr[0]!);
+              f.get(v[0]!).get(v[1]!).shuffle32(2, 6, 3, 7).set(tr[1]!);
+              f.get(v[2]!).get(v[3]!).shuffle32(0, 4, 1, 5).set(tr[2]!);
+              f.get(v[2]!).get(v[3]!).shuffle32(2, 6, 3, 7).set(tr[3]!);
+              // position i's 4 taps: (v0[i], v1[i], v2[i], v3[i])
+              f.get(out).get(tr[0]!).get(tr[2]!).shuffle32(0, 1, 4, 5).vmem('v128_store', 16 * q);
+              f.get(out).get(tr[0]!).get(tr[2]!).shuffle32(2, 3, 6, 7).vmem('v128_store', 4 * LANES + 16 * q);
+              f.get(out).get(tr[1]!).get(tr[3]!).shuffle32(0, 1, 4, 5).vmem('v128_store', 8 * LANES + 16 * q);
+              f.get(out).get(tr[1]!).get(tr[3]!).shuffle32(2, 3, 6, 7).vmem('v128_store', 12 * LANES + 16 * q);
+            }
+            f.get(out).i32(16 * LANES).op('i32_add').set(out);
+            f.get(l).i32(4).op('i32_add').set(l);
+            f.get(ox).i32(4).op('i32_add').set(ox);
+            f.get(base).i32(4).op('i32_add').set(base);
+          },
+          () => {
+            for (let t = 0; t < LANES; t++) f.get(out).get(base).i32(4).op('i32_mul').get(offs[t]!).op('i32_add').mem('f32_load').mem('f32_store', 4 * t);
+            f.get(out).i32(4 * LANES).op('i32_add').set(out);
+            f.get(l).i32(1).op('i32_add').set(l);
+            f.get(ox).i32(1).op('i32_add').set(ox);
+            f.get(base).get(a.sw!).op('i32_add').set(base);
+          },
+        );
+        f.get(ox).get(a.wo!).op('i32_eq').ifElse(() => {
           f.i32(0).set(ox);
           f.get(oy).i32(1).op('i32_add').tee(oy).get(rowStep).op('i32_mul').set(base);
-        },
-        () => void f.get(base).get(a.sw!).op('i32_add').set(base),
-      );
+        });
+        f.br(top);
+      });
     });
   });
   m.addFunction(f);

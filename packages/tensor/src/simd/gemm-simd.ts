@@ -1,11 +1,13 @@
-// The simd GEMM: C = alpha*A*B + beta*C for float32, with the loop nest and packing of the js GEMM
+// The simd GEMM: C = alpha*A*B + beta*C for float32 and float64, with the loop nest and packing of the js GEMM
 // (../gemm-kernel.ts, its oracle) and a WebAssembly SIMD128 macro-kernel over the packed panels.
 //
-// Register tile: MR = 4 rows x NR = 16 columns of C, held in 16 f32x4 accumulators acc[r][v] (v = 4 vectors of
-// 4 columns). Each depth step p loads B[p, 0..15] as four vectors, splats A[r, p] for each row r, and adds
-// A[r, p] * B[p, 4v..4v+3] to acc[r][v]: 64 multiply-adds per step, unrolled twice. (4x8, 6x8 and 4x12 tiles
-// and 1, 4 or 8 unrolled steps measured 8-25% slower on the 2-core EPYC.) No FMA in SIMD128 (relaxed SIMD is behind a
-// flag in Node 20), so each is f32x4.mul then f32x4.add, rounded twice as the js loop's float64 is not.
+// Register tile, float32: MR = 4 rows x NR = 16 columns of C, held in 16 f32x4 accumulators acc[r][v] (v = 4
+// vectors of 4 columns). Each depth step p loads B[p, 0..15] as four vectors, splats A[r, p] for each row r, and
+// adds A[r, p] * B[p, 4v..4v+3] to acc[r][v]: 64 multiply-adds per step, unrolled twice. (4x8, 6x8 and 4x12 tiles
+// and 1, 4 or 8 unrolled steps measured 8-25% slower on the 2-core EPYC.) No FMA in SIMD128 (relaxed SIMD is behind
+// a flag in Node 20), so each is f32x4.mul then f32x4.add, rounded twice as the js loop's float64 is not.
+// float64: the same 16 accumulators as f64x2, a 4 x 8 tile (8.3 GFLOP/s at 512^3 against 3.4 for js here); each
+// term is rounded as in the js loop (JS has no FMA either), only the grouping of the depth blocks differs.
 import { FunctionBuilder, type Local } from '../wasm/function-builder';
 import type { ModuleBuilder } from '../wasm/module-builder';
 import { ValType } from '../wasm/opcodes';
@@ -13,8 +15,23 @@ import { KernelModule } from '../wasm/runtime';
 import type { FloatArray } from '../gemm-kernel';
 
 export const MR = 4;
+/** Columns of the float32 tile (16) and of the float64 tile (8). */
 export const NR = 16;
-const NV = NR / 4;
+export const NR64 = 8;
+
+/** How one precision is laid out in v128 registers. */
+interface Lanes {
+  readonly bytes: 4 | 8;
+  readonly nr: number;
+  readonly mul: 'f32x4_mul' | 'f64x2_mul';
+  readonly add: 'f32x4_add' | 'f64x2_add';
+  readonly splat: 'v128_load32_splat' | 'v128_load64_splat';
+  readonly name: string;
+}
+const F32: Lanes = { bytes: 4, nr: NR, mul: 'f32x4_mul', add: 'f32x4_add', splat: 'v128_load32_splat', name: 'block' };
+const F64: Lanes = { bytes: 8, nr: NR64, mul: 'f64x2_mul', add: 'f64x2_add', splat: 'v128_load64_splat', name: 'block64' };
+/** v128 accumulators per tile row: 4 either way. */
+const NV = 4;
 /** Depth steps per unrolled loop body. */
 const UNROLL = 2;
 /** Cache blocks (float32): a KC x NR strip of B is 16 KiB (L1), an MC x KC block of A 128 KiB (L2). */
@@ -24,13 +41,13 @@ const NC = 1024;
 
 const { i32, v128 } = ValType;
 
-/** Emits one depth step of the 4x16 tile at static byte offset `u` steps past the a and b pointers. */
-function emitStep(f: FunctionBuilder, a: Local, b: Local, acc: Local[][], bv: Local[], av: Local, u: number): void {
-  for (let v = 0; v < NV; v++) f.get(b).vmem('v128_load', (u * NR + 4 * v) * 4).set(bv[v]!);
+/** Emits one depth step of the tile at static byte offset `u` steps past the a and b pointers. */
+function emitStep(f: FunctionBuilder, t: Lanes, a: Local, b: Local, acc: Local[][], bv: Local[], av: Local, u: number): void {
+  for (let v = 0; v < NV; v++) f.get(b).vmem('v128_load', u * t.nr * t.bytes + 16 * v).set(bv[v]!);
   for (let r = 0; r < MR; r++) {
-    f.get(a).vmem('v128_load32_splat', (u * MR + r) * 4).set(av);
+    f.get(a).vmem(t.splat, (u * MR + r) * t.bytes).set(av);
     for (let v = 0; v < NV; v++) {
-      f.get(acc[r]![v]!).get(av).get(bv[v]!).simd('f32x4_mul').simd('f32x4_add').set(acc[r]![v]!);
+      f.get(acc[r]![v]!).get(av).get(bv[v]!).simd(t.mul).simd(t.add).set(acc[r]![v]!);
     }
   }
 }
@@ -40,8 +57,9 @@ function emitStep(f: FunctionBuilder, a: Local, b: Local, acc: Local[][], bv: Lo
  * 16), c[i, j] (+)= sum_p pa-strip(i)[p, i % 4] * pb-strip(j)[p, j % 16], row stride nc; accumulate = 0 overwrites.
  * pa holds mc/4 strips of kc x 4, pb holds nc/16 strips of kc x 16 (the js packing, with 16-wide B strips).
  */
-export function emitGemmBlock(m: ModuleBuilder): void {
-  const f = new FunctionBuilder('block', [['kc', i32], ['mc', i32], ['nc', i32], ['pa', i32], ['pb', i32], ['c', i32], ['accumulate', i32]]);
+export function emitGemmBlock(m: ModuleBuilder, t: Lanes = F32): void {
+  const NR = t.nr, W = t.bytes;
+  const f = new FunctionBuilder(t.name, [['kc', i32], ['mc', i32], ['nc', i32], ['pa', i32], ['pb', i32], ['c', i32], ['accumulate', i32]]);
   const [kc, mc, nc, pa, pb, c, accumulate] = ['kc', 'mc', 'nc', 'pa', 'pb', 'c', 'accumulate'].map((n) => f.arg(n)) as [Local, Local, Local, Local, Local, Local, Local];
   const ir = f.local('ir', i32), jr = f.local('jr', i32);
   const a = f.local('a', i32), b = f.local('b', i32), bUnrolledEnd = f.local('bUnrolledEnd', i32), bEnd = f.local('bEnd', i32);
@@ -49,16 +67,16 @@ export function emitGemmBlock(m: ModuleBuilder): void {
   const acc = Array.from({ length: MR }, (_, r) => Array.from({ length: NV }, (_, v) => f.local(`acc${r}${v}`, v128)));
   const bv = Array.from({ length: NV }, (_, v) => f.local(`b${v}`, v128));
   const av = f.local('av', v128);
-  f.get(nc).i32(4).op('i32_mul').set(ldc);
+  f.get(nc).i32(W).op('i32_mul').set(ldc);
   f.forRange(jr, () => f.i32(0), () => f.get(nc), NR, () => {
     f.forRange(ir, () => f.i32(0), () => f.get(mc), MR, () => {
-      // a = pa + ir*kc*4 bytes; b = pb + jr*kc*4 bytes
-      f.get(pa).get(ir).get(kc).op('i32_mul').i32(4).op('i32_mul').op('i32_add').set(a);
-      f.get(pb).get(jr).get(kc).op('i32_mul').i32(4).op('i32_mul').op('i32_add').set(b);
-      f.get(b).get(kc).i32(NR * 4).op('i32_mul').op('i32_add').set(bEnd);
-      f.get(b).get(kc).i32(-UNROLL).op('i32_and').i32(NR * 4).op('i32_mul').op('i32_add').set(bUnrolledEnd);
+      // a = pa + ir*kc elements; b = pb + jr*kc elements
+      f.get(pa).get(ir).get(kc).op('i32_mul').i32(W).op('i32_mul').op('i32_add').set(a);
+      f.get(pb).get(jr).get(kc).op('i32_mul').i32(W).op('i32_mul').op('i32_add').set(b);
+      f.get(b).get(kc).i32(NR * W).op('i32_mul').op('i32_add').set(bEnd);
+      f.get(b).get(kc).i32(-UNROLL).op('i32_and').i32(NR * W).op('i32_mul').op('i32_add').set(bUnrolledEnd);
       // out = c + ir*ldc + jr*4; the accumulators start from the tile there (accumulate) or from zero
-      f.get(c).get(ir).get(ldc).op('i32_mul').op('i32_add').get(jr).i32(4).op('i32_mul').op('i32_add').set(out);
+      f.get(c).get(ir).get(ldc).op('i32_mul').op('i32_add').get(jr).i32(W).op('i32_mul').op('i32_add').set(out);
       f.get(accumulate).ifElse(
         () => {
           f.get(out).set(row);
@@ -74,17 +92,17 @@ export function emitGemmBlock(m: ModuleBuilder): void {
       f.block((done) => {
         f.get(b).get(bUnrolledEnd).op('i32_ge_u').brIf(done);
         f.loop((top) => {
-          for (let u = 0; u < UNROLL; u++) emitStep(f, a, b, acc, bv, av, u);
-          f.get(a).i32(UNROLL * MR * 4).op('i32_add').set(a);
-          f.get(b).i32(UNROLL * NR * 4).op('i32_add').tee(b).get(bUnrolledEnd).op('i32_lt_u').brIf(top);
+          for (let u = 0; u < UNROLL; u++) emitStep(f, t, a, b, acc, bv, av, u);
+          f.get(a).i32(UNROLL * MR * W).op('i32_add').set(a);
+          f.get(b).i32(UNROLL * NR * W).op('i32_add').tee(b).get(bUnrolledEnd).op('i32_lt_u').brIf(top);
         });
       });
       f.block((done) => {
         f.get(b).get(bEnd).op('i32_ge_u').brIf(done);
         f.loop((top) => {
-          emitStep(f, a, b, acc, bv, av, 0);
-          f.get(a).i32(MR * 4).op('i32_add').set(a);
-          f.get(b).i32(NR * 4).op('i32_add').tee(b).get(bEnd).op('i32_lt_u').brIf(top);
+          emitStep(f, t, a, b, acc, bv, av, 0);
+          f.get(a).i32(MR * W).op('i32_add').set(a);
+          f.get(b).i32(NR * W).op('i32_add').tee(b).get(bEnd).op('i32_lt_u').brIf(top);
         });
       });
       for (let r = 0; r < MR; r++) {
@@ -96,10 +114,13 @@ export function emitGemmBlock(m: ModuleBuilder): void {
   m.addFunction(f);
 }
 
-const gemmModule = new KernelModule('gemm (simd)', emitGemmBlock);
+const gemmModule = new KernelModule('gemm (simd)', (m) => {
+  emitGemmBlock(m, F32);
+  emitGemmBlock(m, F64);
+});
 
 /** Packs rows [i0, i0+mc) x depth [p0, p0+kc) of A into strips of MR rows (zero past the last row), as the js packA. */
-export function packA(a: FloatArray, aOff: number, aRs: number, aCs: number, i0: number, mc: number, p0: number, kc: number, dst: Float32Array): void {
+export function packA(a: FloatArray, aOff: number, aRs: number, aCs: number, i0: number, mc: number, p0: number, kc: number, dst: FloatArray): void {
   let d = 0;
   for (let is = 0; is < mc; is += MR) {
     const rows = Math.min(MR, mc - is);
@@ -121,7 +142,7 @@ export function packA(a: FloatArray, aOff: number, aRs: number, aCs: number, i0:
 }
 
 /** Packs depth [p0, p0+kc) x columns [j0, j0+nc) of B into strips of NR columns (zero past the last column). */
-export function packB(b: FloatArray, bOff: number, bRs: number, bCs: number, p0: number, kc: number, j0: number, nc: number, dst: Float32Array): void {
+export function packB(b: FloatArray, bOff: number, bRs: number, bCs: number, p0: number, kc: number, j0: number, nc: number, dst: FloatArray, NR = 16): void {
   let d = 0;
   for (let js = 0; js < nc; js += NR) {
     const cols = Math.min(NR, nc - js);
@@ -143,51 +164,54 @@ export function roundUp(x: number, to: number): number {
 }
 
 /** Columns per B panel: the whole k x nc panel is packed once and stays in L2/L3 (at most 4 MiB). */
-export function panelWidth(k: number, n: number): number {
+export function panelWidth(k: number, n: number, NR = 16): number {
   const byMemory = Math.max(4 * NR, Math.floor((1 << 20) / Math.max(k, 1) / NR) * NR);
   return Math.min(NC, byMemory, roundUp(n, NR));
 }
 
 /**
- * The serial simd GEMM on float32 operands (strides as gemmStrided's). C was already scaled by beta; this adds
- * alpha * A * B. Loop order jc -> ic -> pc: each mc x nc block of C is summed over all of k inside the module
- * (the KC-deep blocks in order, each element one float32 sum), then added to C once. A split of C by rows or
- * columns does not change any element's sum.
+ * The serial simd GEMM (strides as gemmStrided's; a, b and c all float32 or all float64). C was already scaled by
+ * beta; this adds alpha * A * B. Loop order jc -> ic -> pc: each mc x nc block of C is summed over all of k inside
+ * the module (the KC-deep blocks in order, each element one sum in its precision), then added to C once. A split
+ * of C by rows or columns does not change any element's sum.
  */
 export function gemmAccumulateSimd(
   m: number, n: number, k: number, alpha: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  c: Float32Array, cOff: number, ldc: number,
+  a: FloatArray, aOff: number, aRs: number, aCs: number,
+  b: FloatArray, bOff: number, bRs: number, bCs: number,
+  c: FloatArray, cOff: number, ldc: number,
 ): void {
-  const ncMax = panelWidth(k, n);
+  const t = c instanceof Float64Array ? F64 : F32;
+  const W = t.bytes, nr = t.nr;
+  const ncMax = panelWidth(k, n, nr);
   const kcMax = Math.min(KC, k);
   const mcMax = Math.min(MC, roundUp(m, MR));
   gemmModule.reset();
-  const paAddr = gemmModule.alloc(mcMax * kcMax * 4);
-  const pbAddr = gemmModule.alloc(k * ncMax * 4);
-  const cAddr = gemmModule.alloc(mcMax * ncMax * 4);
-  const block = gemmModule.exports.block!;
-  const pa = gemmModule.f32(paAddr, mcMax * kcMax);
-  const pb = gemmModule.f32(pbAddr, k * ncMax);
-  const cb = gemmModule.f32(cAddr, mcMax * ncMax);
+  const paAddr = gemmModule.alloc(mcMax * kcMax * W);
+  const pbAddr = gemmModule.alloc(k * ncMax * W);
+  const cAddr = gemmModule.alloc(mcMax * ncMax * W);
+  const block = gemmModule.exports[t.name]!;
+  const view = (addr: number, len: number): FloatArray => (W === 8 ? gemmModule.f64(addr, len) : gemmModule.f32(addr, len));
+  const pa = view(paAddr, mcMax * kcMax);
+  const pb = view(pbAddr, k * ncMax);
+  const cb = view(cAddr, mcMax * ncMax);
   for (let j0 = 0; j0 < n; j0 += ncMax) {
     const nc = Math.min(ncMax, n - j0);
-    const ncPad = roundUp(nc, NR);
-    // the panel's KC-deep blocks one after another: block p0 starts at float p0 * ncPad
-    for (let p0 = 0; p0 < k; p0 += KC) packB(b, bOff, bRs, bCs, p0, Math.min(KC, k - p0), j0, nc, pb.subarray(p0 * ncPad));
+    const ncPad = roundUp(nc, nr);
+    // the panel's KC-deep blocks one after another: block p0 starts at element p0 * ncPad
+    for (let p0 = 0; p0 < k; p0 += KC) packB(b, bOff, bRs, bCs, p0, Math.min(KC, k - p0), j0, nc, pb.subarray(p0 * ncPad), nr);
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = Math.min(MC, m - i0);
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kc = Math.min(KC, k - p0);
         packA(a, aOff, aRs, aCs, i0, mc, p0, kc, pa);
-        block(kc, roundUp(mc, MR), ncPad, paAddr, pbAddr + p0 * ncPad * 4, cAddr, p0 === 0 ? 0 : 1);
+        block(kc, roundUp(mc, MR), ncPad, paAddr, pbAddr + p0 * ncPad * W, cAddr, p0 === 0 ? 0 : 1);
       }
       for (let i = 0; i < mc; i++) {
         const o = cOff + (i0 + i) * ldc + j0;
-        const t = i * ncPad;
-        if (alpha === 1) for (let j = 0; j < nc; j++) c[o + j] += cb[t + j]!;
-        else for (let j = 0; j < nc; j++) c[o + j] += alpha * cb[t + j]!;
+        const r = i * ncPad;
+        if (alpha === 1) for (let j = 0; j < nc; j++) c[o + j] += cb[r + j]!;
+        else for (let j = 0; j < nc; j++) c[o + j] += alpha * cb[r + j]!;
       }
     }
   }

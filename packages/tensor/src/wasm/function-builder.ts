@@ -14,7 +14,8 @@ export interface Label {
 /** Natural alignment (log2 bytes) of each memory access, as the memarg wants it. */
 const ALIGN: Partial<Record<keyof typeof Op | keyof typeof SimdOp, number>> = {
   i32_load: 2, f32_load: 2, f64_load: 3, i32_store: 2, f32_store: 2, f64_store: 3,
-  v128_load: 4, v128_store: 4, v128_load32_splat: 2, v128_load32_zero: 2,
+  v128_load: 4, v128_store: 4, v128_load32_splat: 2, v128_load32_zero: 2, v128_load64_splat: 3,
+  i32_load8_u: 0, i32_store8: 0, v128_load64_zero: 3, v128_load8x8_u: 3,
 };
 
 export class FunctionBuilder {
@@ -93,17 +94,20 @@ export class FunctionBuilder {
   }
 
   /** A scalar load or store at the address on the stack plus `offset` bytes. */
-  mem(name: 'i32_load' | 'f32_load' | 'f64_load' | 'i32_store' | 'f32_store' | 'f64_store', offset = 0): this {
+  mem(name: 'i32_load' | 'f32_load' | 'f64_load' | 'i32_store' | 'f32_store' | 'f64_store' | 'i32_load8_u' | 'i32_store8', offset = 0): this {
     return this.emit(Op[name], ...u32(ALIGN[name]!), ...u32(offset));
   }
 
-  /** A v128 load, splat-load, zero-load or store at the address on the stack plus `offset` bytes. */
-  vmem(name: 'v128_load' | 'v128_store' | 'v128_load32_splat' | 'v128_load32_zero', offset = 0): this {
+  /**
+   * A v128 load, splat-load, zero-load (32 or 64 bits), 8x8 widening load or store at the address on the stack
+   * plus `offset` bytes.
+   */
+  vmem(name: 'v128_load' | 'v128_store' | 'v128_load32_splat' | 'v128_load64_splat' | 'v128_load32_zero' | 'v128_load64_zero' | 'v128_load8x8_u', offset = 0): this {
     return this.emit(SIMD_PREFIX, ...u32(SimdOp[name]), ...u32(ALIGN[name]!), ...u32(offset));
   }
 
-  /** A lane access: f32x4.extract_lane / replace_lane, f64x2.extract_lane. */
-  lane(name: 'f32x4_extract_lane' | 'f32x4_replace_lane' | 'f64x2_extract_lane', index: number): this {
+  /** A lane access: f32x4.extract_lane / replace_lane, f64x2.extract_lane, i32x4.extract_lane. */
+  lane(name: 'f32x4_extract_lane' | 'f32x4_replace_lane' | 'f64x2_extract_lane' | 'i32x4_extract_lane', index: number): this {
     return this.emit(SIMD_PREFIX, ...u32(SimdOp[name]), index);
   }
 
@@ -177,6 +181,34 @@ export class FunctionBuilder {
     });
   }
 
+  // --- added for the pooling, im2col/col2im and batch-norm kernels: 32-bit-lane shuffles, 64-bit zero loads,
+  // i32x4 constants.
+
+  /**
+   * i8x16.shuffle of the two v128 on the stack (a below b), by 32-bit lanes: result lane k is lane `lanes[k]`
+   * of the concatenation a ++ b (0-3 from a, 4-7 from b).
+   */
+  shuffle32(l0: number, l1: number, l2: number, l3: number): this {
+    const bytes: number[] = [];
+    for (const l of [l0, l1, l2, l3]) {
+      if (!Number.isInteger(l) || l < 0 || l > 7) throw new Error(`wasm: shuffle32 lane ${l} is outside 0..7 in ${this.name}`);
+      bytes.push(4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3);
+    }
+    return this.emit(SIMD_PREFIX, ...u32(SimdOp.i8x16_shuffle), ...bytes);
+  }
+
+  /** v128.load64_zero at the address on the stack plus `offset` bytes: two f32 (or one f64) in the low half, zeros above. */
+  vmem64(offset = 0): this {
+    return this.emit(SIMD_PREFIX, ...u32(SimdOp.v128_load64_zero), ...u32(3), ...u32(offset));
+  }
+
+  /** v128.const of four i32 lanes. */
+  i32x4(a: number, b = a, c = a, d = a): this {
+    return this.emit(SIMD_PREFIX, ...u32(SimdOp.v128_const), ...[a, b, c, d].flatMap(i32le));
+  }
+
+  // --- end of the pooling / im2col / batch-norm block
+
   /** The function body as the code section holds it: size, local declarations, instructions, end. */
   encodeBody(): number[] {
     if (this.labels.length !== 0) throw new Error(`wasm: unclosed block in ${this.name}`);
@@ -190,4 +222,10 @@ export class FunctionBuilder {
     const body = [...u32(groups.length), ...groups.flat(), ...this.code, Op.end];
     return [...u32(body.length), ...body];
   }
+}
+
+/** Little-endian bytes of a 32-bit integer (for i32x4 constants; used by FunctionBuilder.i32x4). */
+function i32le(v: number): number[] {
+  if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) throw new RangeError(`wasm: i32 lane out of range: ${v}`);
+  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 }

@@ -11,6 +11,7 @@ export const Op = {
   br: 0x0c, br_if: 0x0d, return: 0x0f, drop: 0x1a, select: 0x1b,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22,
   i32_load: 0x28, f32_load: 0x2a, f64_load: 0x2b, i32_store: 0x36, f32_store: 0x38, f64_store: 0x39,
+  i32_load8_u: 0x2d, i32_store8: 0x3a,
   i32_const: 0x41, f32_const: 0x43, f64_const: 0x44,
   i32_eqz: 0x45, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_gt_s: 0x4a, i32_gt_u: 0x4b,
   i32_le_s: 0x4c, i32_le_u: 0x4d, i32_ge_s: 0x4e, i32_ge_u: 0x4f,
@@ -29,7 +30,7 @@ export const SIMD_PREFIX = 0xfd;
 
 /** SIMD128 instructions (the numbers after the 0xfd prefix). */
 export const SimdOp = {
-  v128_load: 0x00, v128_load32_splat: 0x09, v128_store: 0x0b, v128_const: 0x0c,
+  v128_load: 0x00, v128_load32_splat: 0x09, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
   i32x4_splat: 0x11, f32x4_splat: 0x13, f64x2_splat: 0x14,
   f32x4_extract_lane: 0x1f, f32x4_replace_lane: 0x20, f64x2_extract_lane: 0x21,
   f32x4_eq: 0x41, f32x4_ne: 0x42, f32x4_lt: 0x43, f32x4_gt: 0x44, f32x4_le: 0x45, f32x4_ge: 0x46,
@@ -39,4 +40,16 @@ export const SimdOp = {
   f32x4_div: 0xe7, f32x4_min: 0xe8, f32x4_max: 0xe9, f32x4_pmin: 0xea, f32x4_pmax: 0xeb,
   f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2,
   f64x2_div: 0xf3, f64x2_min: 0xf4, f64x2_max: 0xf5,
+  // --- added for the pooling, im2col/col2im and batch-norm kernels (simd/pool-simd.ts, simd/im2col-simd.ts,
+  // nn batch-norm-simd.ts): lane shuffles, 64-bit zero loads, f32 <-> f64 lane conversions, i32x4 adds.
+  // i8x16_shuffle takes 16 lane-index immediates (FunctionBuilder.shuffle32); v128_load64_zero a memarg (vmem64).
+  i8x16_shuffle: 0x0d, i32x4_extract_lane: 0x1b, v128_load64_zero: 0x5d,
+  f32x4_demote_f64x2_zero: 0x5e, f64x2_promote_low_f32x4: 0x5f, i32x4_add: 0xae,
+  // --- end of the pooling / im2col / batch-norm block
+  // --- added for the element-wise and row-reduction kernels (simd/elementwise-simd.ts, simd/row-reduce-simd.ts):
+  // u8 -> i32 widening (where masks), i32 -> i8 narrowing (comparison masks), f64x2 comparisons (clamp in f64 lanes).
+  v128_load8x8_u: 0x02, i32x4_eq: 0x37, i32x4_ne: 0x38, i8x16_narrow_i16x8_s: 0x65, i16x8_narrow_i32x4_s: 0x85,
+  i32x4_extend_low_i16x8_u: 0xa9, i32x4_extend_high_i16x8_u: 0xaa,
+  f64x2_eq: 0x47, f64x2_ne: 0x48, f64x2_lt: 0x49, f64x2_gt: 0x4a, f64x2_le: 0x4b, f64x2_ge: 0x4c,
+  // --- end of the element-wise / row-reduction block
 } as const;

@@ -61,6 +61,11 @@ export class KernelModule {
     return new Float32Array(this.ensure().memory.buffer, addr, length);
   }
 
+  /** A Float64Array over `length` doubles at byte address `addr` (8-byte aligned). */
+  f64(addr: number, length: number): Float64Array {
+    return new Float64Array(this.ensure().memory.buffer, addr, length);
+  }
+
   /** An Int32Array over `length` ints at byte address `addr`. */
   i32(addr: number, length: number): Int32Array {
     return new Int32Array(this.ensure().memory.buffer, addr, length);
