@@ -2,17 +2,22 @@
 """Benchmarks the reference adder (PyTorch, float32) for comparison with `pnpm bench`.
 
 Run: /usr/bin/python3 tools/golden/bench_reference.py [--threads 2] [--batch 32] [--repeats 3] [--train-steps 2]
+       [--train-kind adder|cnn] [--warmup-steps 1] [--skip-layers]
 
 Prints one JSON object: for the three ResNet-20 layer shapes (3x3, stride 1, padding 1) the forward
 throughput in G adder-ops/s (one op = one |x - w| accumulate, Cout*Cin*9*N*Ho*Wo per call) and the
-forward+backward seconds per layer call; the peak RSS after each; and a whole ResNet-20 AdderNet
-training step (forward, cross-entropy, backward, SGD) in images/s. Times are the best of `repeats`.
+forward+backward seconds per layer call; the peak RSS after each (--skip-layers leaves the layers out);
+and a whole ResNet-20 training step (forward, cross-entropy, backward, SGD) in images/s, of the
+AdderNet (--train-kind adder, the reference adder) or of PyTorch's own CNN (--train-kind cnn: nn.Conv2d,
+oneDNN where torch has it). Layer times are the best of `repeats`; the step reports the best and the
+median of `train-steps` steps after `warmup-steps` untimed ones, and the median CPU time per step.
 """
 import argparse
 import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import time
 
@@ -71,9 +76,9 @@ def bench_layer(name, channels, size, batch, repeats, gen):
     }
 
 
-def bench_train_step(batch, steps, gen):
+def bench_train_step(batch, steps, gen, kind="adder", warmup=1):
     torch.manual_seed(0)
-    model = cifar_resnet(20)
+    model = cifar_resnet(20, kind=kind)
     model.train()
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
     x = torch.randn(batch, 3, 32, 32, generator=gen)
@@ -85,9 +90,27 @@ def bench_train_step(batch, steps, gen):
         loss.backward()
         opt.step()
 
-    step()  # warm-up
-    t = best_of(steps, step)
-    return {"batch": batch, "step_seconds": t, "images_per_s": batch / t, "peak_rss_mb": peak_rss_mb()}
+    for _ in range(warmup):
+        step()
+    times, cpu = [], []
+    for _ in range(steps):
+        c0, t0 = time.process_time(), time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    t = min(times)
+    return {
+        "kind": kind,
+        "batch": batch,
+        "steps": steps,
+        "warmup_steps": warmup,
+        "step_seconds": t,
+        "median_seconds": statistics.median(times),
+        "cpu_seconds": statistics.median(cpu),
+        "images_per_s": batch / t,
+        "mkldnn": torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def main():
@@ -96,16 +119,21 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=3, help="timed repetitions per layer measurement (best is kept)")
     ap.add_argument("--train-steps", type=int, default=2, help="timed ResNet-20 training steps (0 skips them)")
+    ap.add_argument("--train-kind", choices=["adder", "cnn"], default="adder",
+                    help="the trained network: the reference AdderNet, or PyTorch's nn.Conv2d CNN (default adder)")
+    ap.add_argument("--warmup-steps", type=int, default=1, help="untimed training steps before the timed ones (default 1)")
+    ap.add_argument("--skip-layers", action="store_true", help="leave out the per-layer measurements")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     gen = torch.Generator().manual_seed(0)
     layers = []
-    for name, channels, size in LAYERS:
+    for name, channels, size in [] if args.skip_layers else LAYERS:
         layers.append(bench_layer(name, channels, size, args.batch, args.repeats, gen))
         print(f"{name}: {layers[-1]['forward_gops_per_s']:.3f} G adder-ops/s forward, "
               f"{layers[-1]['forward_backward_seconds']:.2f} s forward+backward", file=sys.stderr)
     result = {
-        "implementation": "reference adder (PyTorch, float32, tools/golden/reference_adder.py)",
+        "implementation": "PyTorch, float32: the reference adder (tools/golden/reference_adder.py) for the layers and the "
+                          "AdderNet step, nn.Conv2d for the CNN step",
         "torch": torch.__version__,
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -116,7 +144,7 @@ def main():
         "layers": layers,
     }
     if args.train_steps > 0:
-        result["resnet20_train_step"] = bench_train_step(args.batch, args.train_steps, gen)
+        result["resnet20_train_step"] = bench_train_step(args.batch, args.train_steps, gen, args.train_kind, args.warmup_steps)
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result, indent=2))
 

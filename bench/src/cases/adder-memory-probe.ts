@@ -1,22 +1,30 @@
-// Run in a fresh process by the adder2d suite: one adder2d forward+backward on (N, C, H, H) and the RSS high-water
-// mark before and after, so that the extra peak of the kernels is visible apart from everything else the bench loads.
+// Run in a fresh process by the adder2d suite: one adder2d forward+backward on (N, C, H, H), on the backend that
+// ADDER_BACKEND names and the thread count of ADDER_THREADS, and the resident-memory high-water mark (VmHWM) before
+// and after, so that the extra peak of the kernels shows apart from everything else the process loads. Prints JSON.
+import { readFileSync } from 'node:fs';
 import { adderBackwardInput, adderBackwardWeight, adderForward } from '@adder/addernet';
-import { Generator, randn } from '@adder/tensor';
+import { Generator, getBackend, getNumThreads, randn } from '@adder/tensor';
+
+/** VmHWM in MB where /proc exists, else getrusage's maxRSS (which on Linux keeps the spawning parent's RSS). */
+function peakMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
 
 const [batch, c, hw] = process.argv.slice(2).map(Number) as [number, number, number];
 const gen = new Generator(1);
 const x = randn([batch, c, hw, hw], { generator: gen });
 const w = randn([c, c, 3, 3], { generator: gen });
 const gy = randn([batch, c, hw, hw], { generator: gen });
-const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
-const before = process.resourceUsage().maxRSS;
+const baselineMb = peakMb();
 adderForward(x, w, 1, 1);
 adderBackwardInput(x, w, gy, 1, 1);
 adderBackwardWeight(x, w, gy, 1, 1);
-const after = process.resourceUsage().maxRSS;
-// What the reference materialises: (Cout x K x L) float32 tensors, at least one per pass.
-const reference = (c * c * 9 * batch * hw * hw * 4) / 1024;
-console.log(
-  `${batch}x${c}x${hw}x${hw} k3: peak RSS ${mb(after)} (inputs allocated: ${mb(before)}, fwd+bwd added ${mb(after - before)}; ` +
-    `one Cout x K x L float32 tensor of the reference would be ${mb(reference)})`,
-);
+// what the reference materialises: (Cout x K x L) float32 tensors, at least one per pass
+const referenceTensorMb = (c * c * 9 * batch * hw * hw * 4) / 2 ** 20;
+console.log(JSON.stringify({ batch, c, hw, backend: getBackend(), threads: getNumThreads(), baselineMb, peakMb: peakMb(), referenceTensorMb }));

@@ -7,16 +7,14 @@ import { dataLoaderSuite } from './data-loader';
 import { matmulSuite } from './matmul';
 import { multicoreSuite } from './multicore';
 import { resnetSuite } from './resnet';
-import { tfjsSuite } from './tfjs';
 
-/** Every suite `pnpm bench` knows, in run order. */
+/** Every suite `pnpm bench` knows, in run order. The peers (jax-js, tfjs, PyTorch) are rows of the suites whose work they do. */
 export const SUITES: BenchSuite[] = [
   matmulSuite,
   conv2dSuite,
-  dataLoaderSuite,
-  autogradMlpSuite,
-  tfjsSuite,
   adder2dSuite,
   resnetSuite,
+  autogradMlpSuite,
+  dataLoaderSuite,
   multicoreSuite,
 ];

@@ -1,6 +1,9 @@
-// matmul GFLOP/s: square sizes, a transposed operand, float64, and the im2col GEMMs of ResNet-20 at batch 32.
+// matmul GFLOP/s: square sizes, a transposed operand, float64, and the im2col GEMMs of ResNet-20 at batch 32; at
+// 512^3 also jax-js (wasm), tfjs-backend-wasm and tfjs-backend-cpu on the same work.
 import { matmul, rand, zeros, type DType } from '@adder/tensor';
 import type { BenchCase, BenchSuite } from '../harness';
+import { jaxMatmulCase } from './peer-jax';
+import { tfjsMatmulCase } from './peer-tfjs';
 
 /** (M, K) x (K, N) into a preallocated C; 2*M*K*N flops. */
 function gemmCase(m: number, k: number, n: number, dtype: DType, label: string, transposeA = false): BenchCase {
@@ -10,12 +13,24 @@ function gemmCase(m: number, k: number, n: number, dtype: DType, label: string, 
   return { name: `${m}x${k}x${n} ${label}`, flops: 2 * m * k * n, run: () => void matmul(a, b, c) };
 }
 
+/** Our 512^3 float32 GEMM followed by the peers' rows of the same name. */
+function square512(): BenchCase[] {
+  const ours = gemmCase(512, 512, 512, 'float32', 'f32');
+  return [
+    ours,
+    jaxMatmulCase(ours.name, 512, 512, 512),
+    tfjsMatmulCase(ours.name, 'wasm', 512, 512, 512),
+    tfjsMatmulCase(ours.name, 'cpu', 512, 512, 512),
+  ];
+}
+
 export const matmulSuite: BenchSuite = {
   name: 'matmul',
-  description: 'blocked, packed 4x4 GEMM: square sizes and the ResNet-20 im2col shapes (M x K x N)',
+  description: 'GEMM on each backend: square sizes and the ResNet-20 im2col shapes (M x K x N); 512^3 also on jax-js wasm, tfjs-wasm, tfjs-cpu',
   cases: (quick) => {
-    const squares = quick ? [128, 256, 512] : [128, 256, 512, 1024];
-    const cases = squares.map((s) => gemmCase(s, s, s, 'float32', 'f32'));
+    const cases = [128, 256].map((s) => gemmCase(s, s, s, 'float32', 'f32'));
+    cases.push(...square512());
+    if (!quick) cases.push(gemmCase(1024, 1024, 1024, 'float32', 'f32'));
     cases.push(gemmCase(512, 512, 512, 'float32', 'f32 A^T', true));
     cases.push(gemmCase(512, 512, 512, 'float64', 'f64'));
     // conv weights (Cout x Cin*9) times im2col columns (Cin*9 x N*H*W) of ResNet-20's three stages

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { Tensor, noGrad } from '@adder/autograd';
 import { adderBackwardInput, adderBackwardWeight, adderForward, resnet, resnet50, type NetworkKind } from '@adder/addernet';
 import { SGD, crossEntropy } from '@adder/nn';
-import { Generator, conv2d, conv2dBackwardInput, conv2dBackwardWeight, matmul, randint, randn, runChunks, setNumThreads, type NDArray } from '@adder/tensor';
+import { Generator, conv2d, conv2dBackwardInput, conv2dBackwardWeight, getBackend, matmul, randint, randn, runChunks, setNumThreads, type NDArray } from '@adder/tensor';
 import type { BenchCase, PeerFigure } from '../harness';
-import { torchLayerPeer, torchTrainPeer } from './peer-torch';
+import { torchLayerPeer } from './peer-torch';
 import { noopKernel } from './noop-kernel';
 import { tfjsConvPeer } from './peer-tfjs';
 
@@ -37,9 +37,10 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-/** Peak RSS (MB, getrusage maxRSS) of a fresh process running one operation. */
+/** Peak RSS (MB, VmHWM) of a fresh process running one operation on the active backend. */
 function probe(op: string, batch: number, c: number, hw: number, threads: number): number | string {
-  const r = spawnSync(process.execPath, [...process.execArgv, PROBE, op, String(batch), String(c), String(hw), String(threads)], { encoding: 'utf8' });
+  const env = { ...process.env, ADDER_BACKEND: getBackend() };
+  const r = spawnSync(process.execPath, [...process.execArgv, PROBE, op, String(batch), String(c), String(hw), String(threads)], { encoding: 'utf8', env });
   if (r.status !== 0) return `probe failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { peakMb: number }).peakMb;
 }
@@ -70,14 +71,14 @@ function layerInputs(batch: number, c: number, hw: number): () => LayerInputs {
 }
 
 /**
- * How the reference runs for this batch and thread count (null: not at all). Quick: batch 32 on all cores, layers
- * once. Full: batch 32 on 1 thread and all cores (3 repeats; all cores also 2 training steps), batch 128 on all
- * cores (layers once; its training step would take minutes).
+ * How many repeats the reference's layers get for this batch and thread count (null: not run). Quick: batch 32 on all
+ * cores, once. Full: batch 32 on 1 thread and all cores, 3 repeats; batch 128 on all cores, once. Its ResNet-20
+ * training step is a row of the resnet suite.
  */
-function torchSpec(p: Plan, batch: number, threads: number): { repeats: number; trainSteps: number } | null {
-  if (p.quick) return batch === 32 && threads === ALL ? { repeats: 1, trainSteps: 0 } : null;
-  if (batch === 32) return { repeats: 3, trainSteps: threads === ALL ? 2 : 0 };
-  return threads === ALL ? { repeats: 1, trainSteps: 0 } : null;
+function torchRepeats(p: Plan, batch: number, threads: number): number | null {
+  if (p.quick) return batch === 32 && threads === ALL ? 1 : null;
+  if (batch === 32) return 3;
+  return threads === ALL ? 1 : null;
 }
 
 /** adder2d forward and forward+backward on one ResNet-20 layer shape (3x3, stride 1, padding 1). */
@@ -87,8 +88,8 @@ export function adderCases(p: Plan, batch: number, c: number, hw: number, layer:
   const label = `${batch}x${c}x${hw}x${hw} t${threads}`;
   // the reference at the same thread count and batch (a quick run: batch 32 on all cores only)
   const torch = (pass: 'fwd' | 'fwd+bwd') => (): PeerFigure[] => {
-    const spec = torchSpec(p, batch, threads);
-    return spec === null ? [] : [torchLayerPeer(batch, threads, spec.repeats, spec.trainSteps, layer, pass)];
+    const repeats = torchRepeats(p, batch, threads);
+    return repeats === null ? [] : [torchLayerPeer(batch, threads, repeats, 0, layer, pass)];
   };
   const memory = (op: string) => (): number | string => (p.quick && op === 'adder-fwd' ? 'full run' : probe(op, batch, c, hw, threads));
   return [
@@ -144,7 +145,7 @@ export function matmulCase(n: number, threads: number): BenchCase {
 }
 
 /** One ResNet-20 training step (forward, cross-entropy, backward, SGD with momentum and weight decay). */
-export function trainCase(p: Plan, kind: NetworkKind, batch: number, threads: number): BenchCase {
+export function trainCase(kind: NetworkKind, batch: number, threads: number): BenchCase {
   const state = lazy(() => {
     const gen = new Generator(7);
     const model = resnet({ depth: 20, kind, generator: gen });
@@ -153,14 +154,8 @@ export function trainCase(p: Plan, kind: NetworkKind, batch: number, threads: nu
     const x = new Tensor(randn([batch, 3, 32, 32], { generator: gen }));
     return { model, opt, x, target: randint(0, 10, [batch], { generator: gen, dtype: 'int32' }) };
   });
-  const peers = (): PeerFigure[] => {
-    if (kind !== 'adder' || threads !== ALL) return [];
-    const spec = torchSpec(p, batch, threads);
-    if (spec === null || spec.trainSteps === 0) return [{ peer: 'torch-ref', note: 'run in full runs at batch 32 only: a reference step takes ~18 s per 32 images' }];
-    return [torchTrainPeer(batch, threads, spec.repeats, spec.trainSteps)];
-  };
   return {
-    name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', peers, measure: batch > 32 ? VERY_SLOW : SLOW,
+    name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', measure: batch > 32 ? VERY_SLOW : SLOW,
     run: withThreads(threads, () => {
       const { model, opt, x, target } = state();
       opt.zeroGrad();

@@ -1,5 +1,6 @@
-// Our kernels and models at 1 thread and at all cores, next to their peers measured in the same run (the PyTorch
-// reference adder via tools/golden/bench_reference.py, tfjs-backend-cpu conv2d) and with peak RSS from a fresh process.
+// Our kernels and models at 1 thread and at all cores on each backend, with the scaling (all cores / 1 thread) as a
+// ratio, next to their peers measured in the same run (the PyTorch reference adder's layers via
+// tools/golden/bench_reference.py, tfjs-backend-cpu conv2d) and with peak RSS from a fresh process.
 import type { BenchCase, BenchSuite } from '../harness';
 import { ALL, adderCases, convCases, dispatchCase, evalCase, matmulCase, resnet50Case, trainCase, type Plan } from './multicore-cases';
 
@@ -25,12 +26,20 @@ function build(p: Plan): BenchCase[] {
     for (const batch of p.convBatches) for (const [c, hw] of LAYERS) cases.push(...convCases(p, batch, c, hw, t));
     cases.push(matmulCase(512, t));
     for (const batch of p.modelBatches) {
-      cases.push(trainCase(p, 'adder', batch, t));
-      if (!p.quick || t === ALL) cases.push(trainCase(p, 'cnn', batch, t)); // quick: the CNN twin on all cores only
+      cases.push(trainCase('adder', batch, t));
+      if (!p.quick || t === ALL) cases.push(trainCase('cnn', batch, t)); // quick: the CNN twin on all cores only
     }
     cases.push(evalCase('adder', p.modelBatches[p.modelBatches.length - 1]!, t));
     // ResNet-50 takes seconds per image: full runs only
     if (!p.quick) for (const batch of [1, 8]) cases.push(resnet50Case(batch, t));
+  }
+  // the scaling: each multi-thread case against its 1-thread twin on the same backend
+  const names = new Set(cases.map((c) => c.name));
+  for (const c of cases) {
+    const m = / t(\d+)$/.exec(c.name);
+    if (!m || m[1] === '1') continue;
+    const single = `${c.name.slice(0, m.index)} t1`;
+    if (names.has(single)) c.vs = [{ name: single, label: `t${m[1]}/t1` }];
   }
   return cases;
 }
@@ -38,6 +47,6 @@ function build(p: Plan): BenchCase[] {
 /** The multicore suite: every case at 1 thread and at all cores, with peers and peak memory. */
 export const multicoreSuite: BenchSuite = {
   name: 'multicore',
-  description: `adder2d, conv2d, matmul, ResNet-20 train/eval and ResNet-50 forward at 1 thread and all ${ALL} cores, with peers (PyTorch reference, tfjs-cpu) and peak RSS`,
+  description: `adder2d, conv2d, matmul, ResNet-20 train/eval and ResNet-50 forward at 1 thread and all ${ALL} cores (scaling ratios), with peers (PyTorch reference layers, tfjs-cpu) and peak RSS`,
   cases: (quick) => build(plan(quick)),
 };

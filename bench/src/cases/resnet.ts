@@ -1,21 +1,38 @@
-// A whole ResNet-20 AdderNet training step (forward, cross-entropy, backward, SGD) at batch 32, in images/s.
+// A whole ResNet-20 training step (forward, cross-entropy, backward, SGD with momentum 0.9 and weight decay 5e-4) at
+// batch 32 on 2 threads, in images/s: our AdderNet and our CNN twin on each backend, PyTorch's own CNN (nn.Conv2d,
+// oneDNN) and the reference PyTorch AdderNet in the same run. The target: our AdderNet step at 1/3 of PyTorch's CNN
+// step's images/s or better.
 import { Tensor } from '@adder/autograd';
 import { resnet, type NetworkKind } from '@adder/addernet';
 import { SGD, crossEntropy } from '@adder/nn';
-import { Generator, randint, randn } from '@adder/tensor';
+import { Generator, randint, randn, setNumThreads, type NDArray } from '@adder/tensor';
 import type { BenchCase, BenchSuite } from '../harness';
+import { torchTrainStep } from './peer-torch';
 
-function trainStepCase(batch: number, kind: NetworkKind): BenchCase {
-  const gen = new Generator(7);
-  const model = resnet({ depth: 20, kind, generator: gen });
-  const opt = new SGD([...model.parameters()], { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
-  const x = new Tensor(randn([batch, 3, 32, 32], { generator: gen }));
-  const target = randint(0, 10, [batch], { generator: gen, dtype: 'int32' });
+/** The thread count of every row of this suite (ours and PyTorch's). */
+const THREADS = 2;
+/** Our step takes seconds: one warmup step, five timed. */
+const STEPS = { warmup: 1, minReps: 5, maxReps: 5, minTimeMs: 0 };
+
+function stepName(kind: NetworkKind, batch: number): string {
+  return `train step resnet20-${kind} b${batch} t${THREADS}`;
+}
+
+function trainStepCase(batch: number, kind: NetworkKind, quick: boolean): BenchCase {
+  let state: { model: ReturnType<typeof resnet>; opt: SGD; x: Tensor; target: NDArray } | undefined;
+  const make = () => {
+    const gen = new Generator(7);
+    const model = resnet({ depth: 20, kind, generator: gen });
+    model.train();
+    const opt = new SGD([...model.parameters()], { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
+    const x = new Tensor(randn([batch, 3, 32, 32], { generator: gen }));
+    return { model, opt, x, target: randint(0, 10, [batch], { generator: gen, dtype: 'int32' }) };
+  };
   return {
-    name: `train step resnet20-${kind} b${batch}`,
-    items: batch,
-    unit: 'img',
+    name: stepName(kind, batch), items: batch, unit: 'img', measure: quick ? undefined : STEPS,
     run: () => {
+      setNumThreads(THREADS); // a no-op when unchanged
+      const { model, opt, x, target } = (state ??= make());
       opt.zeroGrad();
       crossEntropy(model.call(x), target).backward();
       opt.step();
@@ -25,6 +42,18 @@ function trainStepCase(batch: number, kind: NetworkKind): BenchCase {
 
 export const resnetSuite: BenchSuite = {
   name: 'resnet',
-  description: 'ResNet-20 training step (forward, cross-entropy, backward, SGD with momentum) on CIFAR-sized input, AdderNet and CNN twin',
-  cases: (quick) => [trainStepCase(quick ? 8 : 32, 'adder'), trainStepCase(quick ? 8 : 32, 'cnn')],
+  description: `ResNet-20 training step (SGD with momentum) at batch 32 on ${THREADS} threads: AdderNet and CNN twin on each backend, PyTorch's CNN (torch) and reference AdderNet (torch-ref)`,
+  cases: (quick) => {
+    const batch = quick ? 8 : 32;
+    const adder = trainStepCase(batch, 'adder', quick);
+    const cnn = trainStepCase(batch, 'cnn', quick);
+    adder.vs = [{ name: cnn.name, impl: 'torch', target: 1 / 3 }, { name: cnn.name, label: 'adder/cnn twin' }];
+    return [
+      adder,
+      // the reference AdderNet takes 18-74 s a step here: one warmup step and one timed (skip it with --skip torch-ref)
+      { name: adder.name, impl: 'torch-ref', items: batch, unit: 'img', external: () => torchTrainStep('adder', batch, THREADS, 1, 1) },
+      cnn,
+      { name: cnn.name, impl: 'torch', items: batch, unit: 'img', external: () => torchTrainStep('cnn', batch, THREADS, quick ? 3 : 10, quick ? 1 : 2) },
+    ];
+  },
 };
