@@ -364,10 +364,33 @@ def official_fixtures():
           {"input": x, "logits": f32(logits64)})
 
 
+# ---------------------------------------------------------------- distillation (KL on softened logits + hard CE)
+def distillation_case(name, student, teacher, target, alpha, temperature):
+    s64 = student.double().requires_grad_()
+    t64 = teacher.double()
+    soft = F.softmax(t64 / temperature, dim=1)
+    kl = F.kl_div(F.log_softmax(s64 / temperature, dim=1), soft, reduction="batchmean")
+    loss = (1 - alpha) * F.cross_entropy(s64, target) + alpha * temperature * temperature * kl
+    loss.backward()
+    write(PARITY, name, {"kind": "op", "op": "distillation", "alpha": fmt(alpha), "temperature": fmt(temperature)},
+          {"student": student, "teacher": teacher, "target": target.to(torch.int64),
+           "expected.loss": f32(loss), "expected.grad_student": f32(s64.grad)})
+
+
+def distillation_fixtures():
+    g = gen(500)
+    student = torch.randn(8, 10, generator=g)
+    teacher = 3 * torch.randn(8, 10, generator=g)
+    target = torch.randint(0, 10, (8,), generator=g)
+    distillation_case("distillation-a05-t4", student, teacher, target, 0.5, 4.0)
+    distillation_case("distillation-a09-t2", student, teacher, target, 0.9, 2.0)
+    distillation_case("distillation-a1-t1", student, teacher, target, 1.0, 1.0)
+
+
 def main():
     only = set(sys.argv[1:])
     steps = [("conv2d", conv2d_fixtures), ("batch_norm2d", batch_norm_fixtures), ("cross_entropy", cross_entropy_fixtures),
-             ("sgd", sgd_fixtures), ("adder2d", adder_fixtures), ("models", model_fixtures),
+             ("sgd", sgd_fixtures), ("distillation", distillation_fixtures), ("adder2d", adder_fixtures), ("models", model_fixtures),
              ("architecture", architecture_fixtures), ("official", official_fixtures)]
     for label, fn in steps:
         if only and label not in only:

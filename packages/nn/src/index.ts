@@ -33,6 +33,7 @@ export { Dropout, type DropoutOptions } from './layers/dropout';
 export { Sequential } from './layers/sequential';
 export { batchNorm, type BatchNormOptions } from './functions/batch-norm';
 export { crossEntropy, nllLoss, mseLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
+export { klDiv, distillationLoss, type KLReduction, type DistillationOptions } from './distillation';
 export { topkAccuracy, topkCorrect } from './metrics';
 export { SafetensorsError, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, isDefaultInt64Key, type SafetensorsContent, type SafetensorsWriteOptions } from './safetensors';
 export { loadTorchCheckpoint, readTorchCheckpoint, CheckpointError, type LoadTorchCheckpointOptions, type TorchCheckpointContent } from './torch-checkpoint';

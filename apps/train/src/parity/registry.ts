@@ -4,6 +4,7 @@ import { batchNorm2dHandler } from './handlers/batch-norm';
 import { checkpointHandler } from './handlers/checkpoint';
 import { conv2dHandler } from './handlers/conv2d';
 import { crossEntropyHandler } from './handlers/cross-entropy';
+import { distillationHandler } from './handlers/distillation';
 import { modelHandler } from './handlers/model';
 import { sgdHandler } from './handlers/sgd';
 import { FixtureError } from './fixture-io';
@@ -14,6 +15,7 @@ export const OP_HANDLERS: Readonly<Record<string, FixtureHandler>> = {
   conv2d: conv2dHandler,
   batch_norm2d: batchNorm2dHandler,
   cross_entropy: crossEntropyHandler,
+  distillation: distillationHandler,
   sgd: sgdHandler,
   adder2d: adder2dHandler,
 };
