@@ -1,5 +1,9 @@
 // Element-wise kernels with NumPy broadcasting. Each op's loop is generated once from a one-line
 // expression so that V8 compiles a monomorphic, closure-free loop per op (see compileBinary).
+// The contiguous and scalar-operand loops are kernels of the registry ('elementwise.binary', 'elementwise.unary',
+// 'elementwise.where'): js = the loops here, simd = ./simd/elementwise-simd.ts for float32 (see its header for
+// which ops, and why the others stay on js).
+import { getKernel, registerKernel } from './backend/registry';
 import type { DType, TypedArray } from './dtype';
 import { fitsDtype, isFloat } from './dtype';
 import { TensorError, fmtShape } from './errors';
@@ -7,6 +11,7 @@ import { NDArray, stridedOffsets } from './ndarray';
 import { broadcastShapes, sameShape } from './shape';
 import { Storage } from './storage';
 import { parallelBinary, parallelUnary } from './parallel/elementwise-chunks';
+import { SIMD_BINARY_OPS, SIMD_UNARY_OPS, binaryWasm, unaryWasm, whereWasm } from './simd/elementwise-simd';
 
 type BinaryLoop = (a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, ia: Int32Array | null, ib: Int32Array | null, n: number) => void;
 type UnaryLoop = (a: TypedArray, ao: number, ia: Int32Array | null, out: TypedArray, oo: number, n: number, p: number, q: number) => void;
@@ -84,16 +89,62 @@ for (const [k, e] of Object.entries(UNARY_EXPR)) unaryLoops.set(k as UnaryOp, co
 /** Every binary op name, in a fixed order (workers receive an op as its index here). */
 export const BINARY_OPS = Object.keys(BINARY_EXPR) as BinaryOp[];
 /** Every unary op name, in a fixed order (a worker receives a unary op as its index here). */
-/** Every unary op name, in a fixed order. */
 export const UNARY_OPS = Object.keys(UNARY_EXPR) as UnaryOp[];
-/** The compiled loop of a binary op (for the parallel chunks). */
+/** The compiled loop of a binary op (the js twin: contiguous/scalar operands, or offset arrays ia, ib). */
 export function binaryLoopOf(op: BinaryOp): BinaryLoop {
   return binaryLoops.get(op)!;
 }
-/** The compiled loop of a unary op (for the parallel chunks). */
+/** The compiled loop of a unary op (the js twin: contiguous operand, or an offset array ia). */
 export function unaryLoopOf(op: UnaryOp): UnaryLoop {
   return unaryLoops.get(op)!;
 }
+
+/**
+ * Kernel 'elementwise.binary': out[oo + i] = op(a[ao + i*as], b[bo + i*bs]) for i < n, each stride 1 or 0 (a
+ * scalar operand); out is contiguous (a uint8 mask for the comparisons).
+ */
+export type BinaryKernel = (op: BinaryOp, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, n: number) => void;
+/** Kernel 'elementwise.unary': out[oo + i] = op(a[ao + i]; p, q) for i < n. */
+export type UnaryKernel = (op: UnaryOp, a: TypedArray, ao: number, out: TypedArray, oo: number, n: number, p: number, q: number) => void;
+/** Kernel 'elementwise.where': out[oo + i] = m[mo + i*ms] !== 0 ? a[ao + i*as] : b[bo + i*bs], strides 1 or 0. */
+export type WhereKernel = (m: TypedArray, mo: number, ms: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, n: number) => void;
+
+/** Below this many elements the simd kernels hand over to js (the wasm call and block set-up cost more). */
+const SIMD_MIN_ELEMENTS = 64;
+
+/** The js element-wise kernels: the compiled loops (the oracles of the simd ones). */
+const binaryJs: BinaryKernel = (op, a, ao, as, b, bo, bs, out, oo, n) => binaryLoops.get(op)!(a, ao, as, b, bo, bs, out, oo, null, null, n);
+const unaryJs: UnaryKernel = (op, a, ao, out, oo, n, p, q) => unaryLoops.get(op)!(a, ao, null, out, oo, n, p, q);
+const whereJs: WhereKernel = (m, mo, ms, a, ao, as, b, bo, bs, out, oo, n) => {
+  for (let i = 0; i < n; i++) out[oo + i] = m[mo + i * ms] !== 0 ? a[ao + i * as]! : b[bo + i * bs]!;
+};
+
+/** float32 on WebAssembly SIMD128 for the ops SIMD128 has (see ./simd/elementwise-simd.ts); the rest on js. */
+const binarySimd: BinaryKernel = (op, a, ao, as, b, bo, bs, out, oo, n) => {
+  if (n >= SIMD_MIN_ELEMENTS && a instanceof Float32Array && b instanceof Float32Array && SIMD_BINARY_OPS.has(op) && (out instanceof Float32Array || out instanceof Uint8Array)) {
+    binaryWasm(op, a, ao, as, b, bo, bs, out, oo, n);
+  } else {
+    binaryJs(op, a, ao, as, b, bo, bs, out, oo, n);
+  }
+};
+const unarySimd: UnaryKernel = (op, a, ao, out, oo, n, p, q) => {
+  if (n >= SIMD_MIN_ELEMENTS && a instanceof Float32Array && out instanceof Float32Array && SIMD_UNARY_OPS.has(op)) unaryWasm(op, a, ao, out, oo, n, p, q);
+  else unaryJs(op, a, ao, out, oo, n, p, q);
+};
+const whereSimd: WhereKernel = (m, mo, ms, a, ao, as, b, bo, bs, out, oo, n) => {
+  if (n >= SIMD_MIN_ELEMENTS && m instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+    whereWasm(m, mo, ms, a, ao, as, b, bo, bs, out, oo, n);
+  } else {
+    whereJs(m, mo, ms, a, ao, as, b, bo, bs, out, oo, n);
+  }
+};
+
+registerKernel('elementwise.binary', 'js', binaryJs);
+registerKernel('elementwise.binary', 'simd', binarySimd);
+registerKernel('elementwise.unary', 'js', unaryJs);
+registerKernel('elementwise.unary', 'simd', unarySimd);
+registerKernel('elementwise.where', 'js', whereJs);
+registerKernel('elementwise.where', 'simd', whereSimd);
 
 /** Checks an `out` argument and returns it, or allocates a fresh array. */
 function outputFor(op: string, shape: readonly number[], dtype: DType, out?: NDArray): NDArray {
@@ -144,13 +195,13 @@ export function binary(op: BinaryOp, aIn: NDArray | number, bIn: NDArray | numbe
   const res = outputFor(op, shape, COMPARISONS.has(op) ? 'uint8' : a.dtype, out);
   const n = res.size;
   if (n === 0) return res;
-  const loop = binaryLoops.get(op)!;
   const aFast = a.size === 1 ? 0 : a.isContiguous && sameShape(a.shape, shape) ? 1 : -1;
   const bFast = b.size === 1 ? 0 : b.isContiguous && sameShape(b.shape, shape) ? 1 : -1;
   if (aFast >= 0 && bFast >= 0) {
     if (parallelBinary(op, a.data, a.offset, aFast, b.data, b.offset, bFast, res.data, res.offset, n)) return res; // large: on the pool
-    loop(a.data, a.offset, aFast, b.data, b.offset, bFast, res.data, res.offset, null, null, n);
+    getKernel<BinaryKernel>('elementwise.binary')(op, a.data, a.offset, aFast, b.data, b.offset, bFast, res.data, res.offset, n);
   } else {
+    const loop = binaryLoops.get(op)!;
     const ea = a.expand(shape);
     const eb = b.expand(shape);
     loop(a.data, 0, 0, b.data, 0, 0, res.data, res.offset, stridedOffsets(shape, ea.strides, ea.offset), stridedOffsets(shape, eb.strides, eb.offset), n);
@@ -164,9 +215,12 @@ export function unary(op: UnaryOp, aIn: NDArray, out?: NDArray, p = 0, q = 0): N
   if (FLOAT_ONLY_UNARY.has(op) && !isFloat(a.dtype)) throw new TensorError(op, `expected a float tensor, got ${a.dtype}`);
   const res = outputFor(op, a.shape, a.dtype, out);
   if (res.size === 0) return res;
-  const loop = unaryLoops.get(op)!;
-  if (a.isContiguous && parallelUnary(op, a.data, a.offset, res.data, res.offset, res.size, p, q)) return res; // large: on the pool
-  loop(a.data, a.offset, a.isContiguous ? null : a.offsets(), res.data, res.offset, res.size, p, q);
+  if (a.isContiguous) {
+    if (parallelUnary(op, a.data, a.offset, res.data, res.offset, res.size, p, q)) return res; // large: on the pool
+    getKernel<UnaryKernel>('elementwise.unary')(op, a.data, a.offset, res.data, res.offset, res.size, p, q);
+  } else {
+    unaryLoops.get(op)!(a.data, a.offset, a.offsets(), res.data, res.offset, res.size, p, q);
+  }
   return res;
 }
 
@@ -252,6 +306,13 @@ export function where(mask: NDArray, a: NDArray | number, b: NDArray | number, o
   const res = outputFor('where', shape, A.dtype, out);
   const n = res.size;
   if (n === 0) return res;
+  // contiguous or scalar operands: the kernel, without the offset arrays
+  const stride = (x: NDArray): number => (x.size === 1 ? 0 : x.isContiguous && sameShape(x.shape, shape) ? 1 : -1);
+  const ms = stride(mask), as = stride(A), bs = stride(B);
+  if (ms >= 0 && as >= 0 && bs >= 0) {
+    getKernel<WhereKernel>('elementwise.where')(mask.data, mask.offset, ms, A.data, A.offset, as, B.data, B.offset, bs, res.data, res.offset, n);
+    return res;
+  }
   const m = mask.expand(shape);
   const ea = A.expand(shape);
   const eb = B.expand(shape);

@@ -1,11 +1,75 @@
 // Reductions over any set of axes, with keepdim: sum, mean, max/min (+arg), var, logsumexp, topk.
 // Every reduction moves the reduced axes last, so each output element reduces one contiguous row.
-import type { DType } from './dtype';
+// The row loops of sum/mean and of the max/min values are kernels of the registry ('reduce.rowSum',
+// 'reduce.rowMax', 'reduce.rowMin'): js = the loops here, simd = ./simd/row-reduce-simd.ts for float32 rows.
+import { getKernel, registerKernel } from './backend/registry';
+import type { DType, TypedArray } from './dtype';
 import { TensorError, fmtShape } from './errors';
 import { NDArray } from './ndarray';
 import { normalizeAxes, normalizeAxis, sameShape } from './shape';
 import { Storage } from './storage';
 import { parallelRowSums } from './parallel/reduce-chunks';
+import { rowExtremaWasm, rowSumsWasm } from './simd/row-reduce-simd';
+
+/**
+ * Kernel 'reduce.rowSum': o[oo + r] = s / divisor (s itself when divisor is 1) where s is the float64 sum of row r
+ * of `outer` contiguous rows of `len` starting at d[base]. Integer overflow checks are the caller's.
+ */
+export type RowSumKernel = (d: TypedArray, base: number, outer: number, len: number, o: TypedArray, oo: number, divisor: number) => void;
+/** Kernels 'reduce.rowMax' and 'reduce.rowMin': o[oo + r] = the extremum of row r (len >= 1; NaN propagates). */
+export type RowExtremumKernel = (d: TypedArray, base: number, outer: number, len: number, o: TypedArray, oo: number) => void;
+/** The kernel name of the row sums (imported by the pool's chunk so that a worker loads this module). */
+export const ROW_SUM_KERNEL = 'reduce.rowSum';
+
+/** The js row sums: one float64 accumulator per row, in order (the oracle of the simd one). */
+const rowSumsJs: RowSumKernel = (d, base, outer, len, o, oo, divisor) => {
+  for (let r = 0; r < outer; r++) {
+    let acc = 0;
+    const start = base + r * len;
+    for (let i = 0; i < len; i++) acc += d[start + i]!;
+    o[oo + r] = divisor === 1 ? acc : acc / divisor;
+  }
+};
+
+/** The js row extremum: the first element, replaced by each later greater (smaller) one; the first NaN wins. */
+function rowExtremumJs(d: TypedArray, base: number, outer: number, len: number, o: TypedArray, oo: number, wantMax: boolean): void {
+  for (let r = 0; r < outer; r++) {
+    const start = base + r * len;
+    let best = d[start]!;
+    if (best === best) {
+      for (let i = 1; i < len; i++) {
+        const x = d[start + i]!;
+        if (x !== x) {
+          best = x;
+          break;
+        }
+        if (wantMax ? x > best : x < best) best = x;
+      }
+    }
+    o[oo + r] = best;
+  }
+}
+const rowMaxJs: RowExtremumKernel = (d, base, outer, len, o, oo) => rowExtremumJs(d, base, outer, len, o, oo, true);
+const rowMinJs: RowExtremumKernel = (d, base, outer, len, o, oo) => rowExtremumJs(d, base, outer, len, o, oo, false);
+
+/** Below this many elements a simd row kernel hands over to js (the wasm call and copies cost more). */
+const SIMD_MIN_ELEMENTS = 64;
+
+registerKernel(ROW_SUM_KERNEL, 'js', rowSumsJs);
+registerKernel<RowSumKernel>(ROW_SUM_KERNEL, 'simd', (d, base, outer, len, o, oo, divisor) => {
+  if (outer * len >= SIMD_MIN_ELEMENTS && d instanceof Float32Array && (o instanceof Float32Array || o instanceof Float64Array)) rowSumsWasm(d, base, outer, len, o, oo, divisor);
+  else rowSumsJs(d, base, outer, len, o, oo, divisor);
+});
+registerKernel('reduce.rowMax', 'js', rowMaxJs);
+registerKernel<RowExtremumKernel>('reduce.rowMax', 'simd', (d, base, outer, len, o, oo) => {
+  if (outer * len >= SIMD_MIN_ELEMENTS && len > 0 && d instanceof Float32Array && o instanceof Float32Array) rowExtremaWasm(d, base, outer, len, o, oo, true);
+  else rowMaxJs(d, base, outer, len, o, oo);
+});
+registerKernel('reduce.rowMin', 'js', rowMinJs);
+registerKernel<RowExtremumKernel>('reduce.rowMin', 'simd', (d, base, outer, len, o, oo) => {
+  if (outer * len >= SIMD_MIN_ELEMENTS && len > 0 && d instanceof Float32Array && o instanceof Float32Array) rowExtremaWasm(d, base, outer, len, o, oo, false);
+  else rowMinJs(d, base, outer, len, o, oo);
+});
 
 /** Axes to reduce: one, several, or undefined for all. */
 export type Axes = number | readonly number[] | undefined;
@@ -61,11 +125,15 @@ export function sum(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray):
   const d = src.data, o = out.data, base = src.offset, oo = out.offset;
   const intOut = out.dtype === 'int32';
   if (parallelRowSums(d, base, outer, len, o, oo, 1)) return settle(out, outArg); // many rows: on the pool
+  if (!intOut) {
+    getKernel<RowSumKernel>(ROW_SUM_KERNEL)(d, base, outer, len, o, oo, 1);
+    return settle(out, outArg);
+  }
   for (let r = 0; r < outer; r++) {
     let acc = 0;
     const start = base + r * len;
     for (let i = 0; i < len; i++) acc += d[start + i]!;
-    if (intOut && (acc > 2147483647 || acc < -2147483648)) {
+    if (acc > 2147483647 || acc < -2147483648) {
       throw new TensorError('sum', `the int32 sum ${acc} overflows int32; cast to float64 first`);
     }
     o[oo + r] = acc;
@@ -80,12 +148,7 @@ export function mean(a: NDArray, axes?: Axes, keepdim = false, outArg?: NDArray)
   const out = target('mean', a, a.dtype, outShape, outArg);
   const d = src.data, o = out.data, base = src.offset, oo = out.offset;
   if (parallelRowSums(d, base, outer, len, o, oo, len)) return settle(out, outArg); // many rows: on the pool
-  for (let r = 0; r < outer; r++) {
-    let acc = 0;
-    const start = base + r * len;
-    for (let i = 0; i < len; i++) acc += d[start + i]!;
-    o[oo + r] = acc / len;
-  }
+  getKernel<RowSumKernel>(ROW_SUM_KERNEL)(d, base, outer, len, o, oo, len);
   return settle(out, outArg);
 }
 
@@ -149,13 +212,22 @@ export function maxWithIndices(a: NDArray, axis?: number, keepdim = false): { va
 export function minWithIndices(a: NDArray, axis?: number, keepdim = false): { values: NDArray; indices: NDArray } {
   return extremum('min', a, axis, keepdim, false);
 }
+/** The values of extremum without the indices: the row kernels. */
+function extremumValues(op: string, a: NDArray, axes: Axes, keepdim: boolean, wantMax: boolean): NDArray {
+  const { src, outer, len, outShape } = toRows(op, a, axes, keepdim);
+  if (len === 0) throw new TensorError(op, `cannot reduce over an empty dimension of a tensor of shape ${fmtShape(a.shape)}`);
+  const values = alloc(a.dtype, outShape);
+  getKernel<RowExtremumKernel>(wantMax ? 'reduce.rowMax' : 'reduce.rowMin')(src.data, src.offset, outer, len, values.data, 0);
+  return values;
+}
+
 /** Max over any set of axes (one, several, or all when undefined; torch.amax). NaN propagates. */
 export function max(a: NDArray, axes?: Axes, keepdim = false): NDArray {
-  return extremum('max', a, axes, keepdim, true).values;
+  return extremumValues('max', a, axes, keepdim, true);
 }
 /** Min over any set of axes (torch.amin). NaN propagates. */
 export function min(a: NDArray, axes?: Axes, keepdim = false): NDArray {
-  return extremum('min', a, axes, keepdim, false).values;
+  return extremumValues('min', a, axes, keepdim, false);
 }
 /** Index of the max over one axis (flat index when axis is undefined). */
 export function argmax(a: NDArray, axis?: number, keepdim = false): NDArray {

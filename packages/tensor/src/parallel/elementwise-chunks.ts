@@ -1,7 +1,8 @@
 // Large contiguous element-wise ops split into index ranges on the worker pool (each element is independent,
 // so the bits never depend on the split).
+import { getKernel } from '../backend/registry';
 import type { TypedArray } from '../dtype';
-import { binaryLoopOf, unaryLoopOf, BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../elementwise';
+import { BINARY_OPS, UNARY_OPS, type BinaryKernel, type BinaryOp, type UnaryKernel, type UnaryOp } from '../elementwise';
 import { defineKernel, type KernelArgs } from './kernel';
 import { canParallelize, chunkRange, runChunks } from './pool';
 
@@ -9,22 +10,22 @@ import { canParallelize, chunkRange, runChunks } from './pool';
 const ELEMENT_GRAIN = 65_536;
 const ELEMENT_MIN = 262_144;
 
-/** Chunk c of out[oo + i] = op(a[ao + i*as], b[bo + i*bs]). */
+/** Chunk c of out[oo + i] = op(a[ao + i*as], b[bo + i*bs]), by the element-wise kernel of the caller's backend. */
 export function binaryChunk(args: KernelArgs, c: number): void {
   const [s, e] = chunkRange(args.n as number, args.chunks as number, c);
   const as = args.as as number, bs = args.bs as number;
-  binaryLoopOf(BINARY_OPS[args.op as number]!)(
-    args.a as TypedArray, (args.ao as number) + s * as, as, args.b as TypedArray, (args.bo as number) + s * bs, bs,
-    args.out as TypedArray, (args.oo as number) + s, null, null, e - s,
+  getKernel<BinaryKernel>('elementwise.binary')(
+    BINARY_OPS[args.op as number]!, args.a as TypedArray, (args.ao as number) + s * as, as, args.b as TypedArray, (args.bo as number) + s * bs, bs,
+    args.out as TypedArray, (args.oo as number) + s, e - s,
   );
 }
 const binaryKernel = defineKernel(import.meta.url, 'binaryChunk', binaryChunk);
 
-/** Chunk c of out[oo + i] = op(a[ao + i]). */
+/** Chunk c of out[oo + i] = op(a[ao + i]), by the element-wise kernel of the caller's backend. */
 export function unaryChunk(args: KernelArgs, c: number): void {
   const [s, e] = chunkRange(args.n as number, args.chunks as number, c);
-  unaryLoopOf(UNARY_OPS[args.op as number]!)(
-    args.a as TypedArray, (args.ao as number) + s, null, args.out as TypedArray, (args.oo as number) + s, e - s, args.p as number, args.q as number,
+  getKernel<UnaryKernel>('elementwise.unary')(
+    UNARY_OPS[args.op as number]!, args.a as TypedArray, (args.ao as number) + s, args.out as TypedArray, (args.oo as number) + s, e - s, args.p as number, args.q as number,
   );
 }
 const unaryKernel = defineKernel(import.meta.url, 'unaryChunk', unaryChunk);

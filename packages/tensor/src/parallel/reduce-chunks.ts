@@ -1,23 +1,24 @@
 // Row reductions (sum, mean) split by output rows on the pool: each row is reduced whole, in order, inside one
 // chunk, so the bits equal the serial loop's whatever the thread count.
+import { getKernel } from '../backend/registry';
 import type { TypedArray } from '../dtype';
+// a value import, so that a worker that loads only this module registers the row-sum kernels too
+import { ROW_SUM_KERNEL, type RowSumKernel } from '../reduce';
 import { defineKernel, type KernelArgs } from './kernel';
 import { PARALLEL_MIN_WORK, canParallelize, chunkCount, chunkRange, runChunks } from './pool';
 
 /** Elements per chunk. */
 const REDUCE_GRAIN = 131_072;
 
-/** Chunk c: o[oo + r] = sum of row r (scaled by `scale`) for the chunk's rows; int32 overflow is left to the caller. */
+/**
+ * Chunk c: o[oo + r] = sum of row r (divided by `scale` unless it is 1) for the chunk's rows, by the row-sum kernel
+ * of the caller's backend; int32 overflow is left to the caller.
+ */
 export function rowSumChunk(args: KernelArgs, c: number): void {
   const d = args.d as TypedArray, o = args.o as TypedArray;
   const base = args.base as number, oo = args.oo as number, len = args.len as number, scale = args.scale as number;
   const [r0, r1] = chunkRange(args.outer as number, args.chunks as number, c);
-  for (let r = r0; r < r1; r++) {
-    let acc = 0;
-    const start = base + r * len;
-    for (let i = 0; i < len; i++) acc += d[start + i]!;
-    o[oo + r] = scale === 1 ? acc : acc / scale;
-  }
+  getKernel<RowSumKernel>(ROW_SUM_KERNEL)(d, base + r0 * len, r1 - r0, len, o, oo + r0, scale);
 }
 const rowSumKernel = defineKernel(import.meta.url, 'rowSumChunk', rowSumChunk);
 
