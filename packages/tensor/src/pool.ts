@@ -1,8 +1,17 @@
 // 2-D pooling with PyTorch's semantics (ceil_mode=false): max with argmax indices, average with
 // count_include_pad=true, adaptive average to 1x1, and the backward of each.
+//
+// The forward loops are registered kernels ('pool.maxPool2d', 'pool.avgPool2d', 'pool.adaptiveAvgPool2d1'):
+// 'js' is the loop here (the oracle), 'simd' the WebAssembly SIMD128 twin in ./simd/pool-simd.ts for float32
+// (float64, column strides above 2 and planes over 1 MiB fall back to js). The backwards stay plain js loops:
+// maxPool2dBackward is a scatter-add by argmax (SIMD128 has no scatter; one add per output), and the
+// overlapping-window adds of avgPool2dBackward would change their float32 accumulation order in vectors.
+import { getKernel, registerKernel } from './backend/registry';
 import { toPair, windowGeometry, expectRank, type IntPair, type WindowGeometry } from './conv-geometry';
+import type { TypedArray } from './dtype';
 import { TensorError, fmtShape } from './errors';
 import { NDArray } from './ndarray';
+import { adaptiveAvgPool2d1Simd, avgPool2dSimd, maxPool2dSimd, poolSimdApplies } from './simd/pool-simd';
 import { Storage } from './storage';
 
 /** Options of maxPool2d / avgPool2d: stride defaults to the kernel size, padding to 0 (as PyTorch). */
@@ -49,26 +58,40 @@ function windowRanges(outSize: number, stride: number, pad: number, kernel: numb
 }
 
 /**
- * Max pooling as torch.nn.functional.max_pool2d(return_indices=True): the padding acts as -infinity, the
- * first maximum in row-major window order wins, and a NaN is taken as the maximum (PyTorch's `val > max || isnan(val)`).
+ * The input planes of a pooling kernel: element (b, ch, h, w) of the (n, c, height, width) input is
+ * x[xOff + b*sN + ch*sC + h*sH + w*sW]; outputs are contiguous (n, c, outH, outW).
  */
-export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
-  x.assertFloat('maxPool2d');
-  const g = poolGeometry('maxPool2d', x.shape, options);
+export interface PoolPlanes {
+  x: TypedArray;
+  xOff: number;
+  sN: number; sC: number; sH: number; sW: number;
+  n: number; c: number; height: number; width: number;
+}
+
+function planesOf(x: NDArray): PoolPlanes {
   const [n, c, height, width] = x.shape as [number, number, number, number];
   const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
+  return { x: x.data, xOff: x.offset, sN, sC, sH, sW, n, c, height, width };
+}
+
+/** Kernel 'pool.maxPool2d': values (x's dtype) and int32 argmax indices of every window. */
+export type MaxPool2dKernel = (x: PoolPlanes, g: WindowGeometry, values: TypedArray, indices: Int32Array) => void;
+/** Kernel 'pool.avgPool2d': the window means (count_include_pad). */
+export type AvgPool2dKernel = (x: PoolPlanes, g: WindowGeometry, out: TypedArray) => void;
+/** Kernel 'pool.adaptiveAvgPool2d1': the mean of each plane. */
+export type AdaptiveAvgPool2d1Kernel = (x: PoolPlanes, out: TypedArray) => void;
+
+/** The js max pooling loop (the oracle of the simd one). */
+export const maxPool2dJs: MaxPool2dKernel = (x, g, vd, id) => {
+  const { n, c, height, width, sN, sC, sH, sW } = x;
   const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
   const rows = windowRanges(outH, sh, ph, kh, height);
   const cols = windowRanges(outW, sw, pw, kw, width);
-  const values = Storage.alloc(x.dtype, n * c * outH * outW);
-  const indices = Storage.alloc('int32', n * c * outH * outW);
-  const xd = x.data;
-  const vd = values.data;
-  const id = indices.data;
+  const xd = x.x;
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
-      const plane = x.offset + b * sN + ch * sC;
+      const plane = x.xOff + b * sN + ch * sC;
       for (let oh = 0; oh < outH; oh++) {
         const h0 = rows.start[oh]!;
         const h1 = rows.end[oh]!;
@@ -94,6 +117,84 @@ export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
       }
     }
   }
+};
+
+/** The js average pooling loop (the oracle of the simd one): float64 window sums divided by kh*kw. */
+export const avgPool2dJs: AvgPool2dKernel = (x, g, yd) => {
+  const { n, c, height, width, sN, sC, sH, sW } = x;
+  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const rows = windowRanges(outH, sh, ph, kh, height);
+  const cols = windowRanges(outW, sw, pw, kw, width);
+  const xd = x.x;
+  const area = kh * kw;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = x.xOff + b * sN + ch * sC;
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = rows.start[oh]!;
+        const h1 = rows.end[oh]!;
+        for (let ow = 0; ow < outW; ow++) {
+          const w0 = cols.start[ow]!;
+          const w1 = cols.end[ow]!;
+          let sum = 0;
+          for (let h = h0; h < h1; h++) {
+            const row = plane + h * sH;
+            for (let w = w0; w < w1; w++) sum += xd[row + w * sW]!;
+          }
+          yd[o++] = sum / area;
+        }
+      }
+    }
+  }
+};
+
+/** The js adaptive 1x1 loop (the oracle of the simd one): each plane summed serially in float64. */
+export const adaptiveAvgPool2d1Js: AdaptiveAvgPool2d1Kernel = (x, yd) => {
+  const { n, c, height, width, sN, sC, sH, sW } = x;
+  const xd = x.x;
+  const area = height * width;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = x.xOff + b * sN + ch * sC;
+      let sum = 0;
+      for (let h = 0; h < height; h++) {
+        const row = plane + h * sH;
+        for (let w = 0; w < width; w++) sum += xd[row + w * sW]!;
+      }
+      yd[b * c + ch] = sum / area;
+    }
+  }
+};
+
+registerKernel<MaxPool2dKernel>('pool.maxPool2d', 'js', maxPool2dJs);
+registerKernel<MaxPool2dKernel>('pool.maxPool2d', 'simd', (x, g, vd, id) => {
+  if (vd instanceof Float32Array && poolSimdApplies(x, g)) maxPool2dSimd(x, g, vd, id);
+  else maxPool2dJs(x, g, vd, id);
+});
+registerKernel<AvgPool2dKernel>('pool.avgPool2d', 'js', avgPool2dJs);
+registerKernel<AvgPool2dKernel>('pool.avgPool2d', 'simd', (x, g, yd) => {
+  if (yd instanceof Float32Array && poolSimdApplies(x, g)) avgPool2dSimd(x, g, yd);
+  else avgPool2dJs(x, g, yd);
+});
+registerKernel<AdaptiveAvgPool2d1Kernel>('pool.adaptiveAvgPool2d1', 'js', adaptiveAvgPool2d1Js);
+registerKernel<AdaptiveAvgPool2d1Kernel>('pool.adaptiveAvgPool2d1', 'simd', (x, yd) => {
+  if (yd instanceof Float32Array && poolSimdApplies(x, null)) adaptiveAvgPool2d1Simd(x, yd);
+  else adaptiveAvgPool2d1Js(x, yd);
+});
+
+/**
+ * Max pooling as torch.nn.functional.max_pool2d(return_indices=True): the padding acts as -infinity, the
+ * first maximum in row-major window order wins, and a NaN is taken as the maximum (PyTorch's `val > max || isnan(val)`).
+ */
+export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
+  x.assertFloat('maxPool2d');
+  const g = poolGeometry('maxPool2d', x.shape, options);
+  const [n, c] = x.shape as [number, number];
+  const { outH, outW } = g;
+  const values = Storage.alloc(x.dtype, n * c * outH * outW);
+  const indices = Storage.alloc('int32', n * c * outH * outW);
+  getKernel<MaxPool2dKernel>('pool.maxPool2d')(planesOf(x), g, values.data, indices.data as Int32Array);
   return { values: new NDArray(values, [n, c, outH, outW]), indices: new NDArray(indices, [n, c, outH, outW]) };
 }
 
@@ -129,36 +230,10 @@ export function maxPool2dBackward(gradOut: NDArray, indices: NDArray, inputShape
 export function avgPool2d(x: NDArray, options: Pool2dOptions): NDArray {
   x.assertFloat('avgPool2d');
   const g = poolGeometry('avgPool2d', x.shape, options);
-  const [n, c, height, width] = x.shape as [number, number, number, number];
-  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
-  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
-  const rows = windowRanges(outH, sh, ph, kh, height);
-  const cols = windowRanges(outW, sw, pw, kw, width);
-  const out = Storage.alloc(x.dtype, n * c * outH * outW);
-  const xd = x.data;
-  const yd = out.data;
-  const area = kh * kw;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = x.offset + b * sN + ch * sC;
-      for (let oh = 0; oh < outH; oh++) {
-        const h0 = rows.start[oh]!;
-        const h1 = rows.end[oh]!;
-        for (let ow = 0; ow < outW; ow++) {
-          const w0 = cols.start[ow]!;
-          const w1 = cols.end[ow]!;
-          let sum = 0;
-          for (let h = h0; h < h1; h++) {
-            const row = plane + h * sH;
-            for (let w = w0; w < w1; w++) sum += xd[row + w * sW]!;
-          }
-          yd[o++] = sum / area;
-        }
-      }
-    }
-  }
-  return new NDArray(out, [n, c, outH, outW]);
+  const [n, c] = x.shape as [number, number];
+  const out = Storage.alloc(x.dtype, n * c * g.outH * g.outW);
+  getKernel<AvgPool2dKernel>('pool.avgPool2d')(planesOf(x), g, out.data);
+  return new NDArray(out, [n, c, g.outH, g.outW]);
 }
 
 /** Gradient of avgPool2d: each gradOut value, divided by kh*kw, is added to every in-bounds tap of its window. */
@@ -198,23 +273,9 @@ export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[
 export function adaptiveAvgPool2d1(x: NDArray): NDArray {
   x.assertFloat('adaptiveAvgPool2d1');
   expectRank('adaptiveAvgPool2d1', 'an input', x.shape, 4, '(N, C, H, W)');
-  const [n, c, height, width] = x.shape as [number, number, number, number];
-  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
+  const [n, c] = x.shape as [number, number];
   const out = Storage.alloc(x.dtype, n * c);
-  const xd = x.data;
-  const yd = out.data;
-  const area = height * width;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = x.offset + b * sN + ch * sC;
-      let sum = 0;
-      for (let h = 0; h < height; h++) {
-        const row = plane + h * sH;
-        for (let w = 0; w < width; w++) sum += xd[row + w * sW]!;
-      }
-      yd[b * c + ch] = sum / area;
-    }
-  }
+  getKernel<AdaptiveAvgPool2d1Kernel>('pool.adaptiveAvgPool2d1')(planesOf(x), out.data);
   return new NDArray(out, [n, c, 1, 1]);
 }
 

@@ -1,8 +1,10 @@
 // unfold (im2col) and fold (col2im) split by images on the pool; images are independent, so the bits never
-// depend on the split.
+// depend on the split. Each chunk looks its kernel ('im2col' / 'col2im') up once on the thread's backend.
+import { getKernel } from '../backend/registry';
 import type { WindowGeometry } from '../conv-geometry';
 import type { TypedArray } from '../dtype';
-import { col2imImageAdd, im2colImage } from '../im2col';
+import type { Col2imKernel, Im2colKernel } from '../im2col';
+import '../im2col'; // registers 'im2col' and 'col2im' (a worker loads this module on its own)
 import { defineKernel, type KernelArgs } from './kernel';
 import { chunkCount, chunkRange, runChunks } from './pool';
 
@@ -27,6 +29,7 @@ export function unfoldChunk(args: KernelArgs, c: number): void {
   const g = geometryOf(args);
   const [b0, b1] = chunkRange(args.n as number, args.chunks as number, c);
   const block = (args.rows as number) * g.outH * g.outW;
+  const im2colImage = getKernel<Im2colKernel>('im2col');
   for (let b = b0; b < b1; b++) {
     im2colImage(args.x as TypedArray, (args.xOff as number) + b * (args.sN as number), args.sC as number, args.sH as number, args.sW as number,
       args.c as number, g, args.out as TypedArray, b * block);
@@ -39,6 +42,7 @@ export function foldChunk(args: KernelArgs, c: number): void {
   const g = geometryOf(args);
   const [b0, b1] = chunkRange(args.n as number, args.chunks as number, c);
   const image = (args.c as number) * g.height * g.width;
+  const col2imImageAdd = getKernel<Col2imKernel>('col2im');
   for (let b = b0; b < b1; b++) {
     col2imImageAdd(args.cols as TypedArray, (args.colsOff as number) + b * (args.sN as number), args.sR as number, args.sL as number,
       args.c as number, g, args.out as TypedArray, b * image);
