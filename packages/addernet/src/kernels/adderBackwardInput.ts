@@ -1,9 +1,11 @@
 // The fused adder input gradient: dX_col[k, p] = sum_co clamp(W[co, k] - X_col[k, p], -1, 1) * G[co, p] (HardTanh),
-// computed per 4-position tile and scattered straight into a padded gradient image (col2im on the fly).
-import { NDArray, Storage, allocate, type TypedArray } from '@adder/tensor';
+// computed per 4-position tile and scattered straight into a padded gradient image (col2im on the fly). Kernel
+// 'adder2d.inputGrad' (js here, simd in simd/adder-input-grad-simd.ts) computes a range of images.
+import { NDArray, Storage, allocate, registerKernel, type TypedArray } from '@adder/tensor';
 import { adderBackwardOperands, type AdderGeometry } from './geometry';
-import { padImages, paddedSize, tapOffsets } from './padInput';
+import { padImageRows, paddedScratch, paddedSize, tapOffsets } from './padInput';
 import { runAdderBackwardInput } from './chunked';
+import { inputGradImagesSimd } from './simd/adder-input-grad-simd';
 
 /** Output positions per tile. */
 export const POS_BLOCK = 4;
@@ -47,7 +49,7 @@ function backwardInputTile(
   }
 }
 
-/** Accumulates image n's input gradient into dxp (one padded image, zeroed by the caller). */
+/** Accumulates image n's input gradient into dxp (one padded image, zeroed by the caller) from a padded batch xp. */
 export function backwardInputImage(
   wt: TypedArray, xp: TypedArray, offs: Int32Array, g: TypedArray, gp: TypedArray, dxp: TypedArray, n: number, geo: AdderGeometry,
 ): void {
@@ -83,6 +85,45 @@ export function cropImage(dxp: TypedArray, dx: TypedArray, n: number, geo: Adder
 }
 
 /**
+ * Kernel 'adder2d.inputGrad': images [n0, n1) of dx from the transposed weights wt (K x Cout), x itself (contiguous
+ * NCHW, unpadded), the tap offsets (tapOffsets) and gradOut. js: inputGradImagesJs; simd (float32): inputGradImagesSimd.
+ */
+export type AdderInputGradImages = (wt: TypedArray, x: TypedArray, offs: Int32Array, grad: TypedArray, dx: TypedArray, g: AdderGeometry, n0: number, n1: number) => void;
+
+/** A thread's float64 scratch (the padded image gradient, then the tile's output gradients), kept between calls. */
+let dxScratch = new Float64Array(0);
+let gp = new Float64Array(0);
+
+/**
+ * The js kernel: per image, pads x into this thread's scratch image, accumulates the padded image gradient in
+ * float64 whatever the dtype (many windows add into one pixel) with backwardInputImage, and crops it into dx.
+ */
+export const inputGradImagesJs: AdderInputGradImages = (wt, x, offs, grad, dx, g, n0, n1) => {
+  const { hp, wp } = paddedSize(g);
+  const size = g.cin * hp * wp;
+  if (dxScratch.length < size) dxScratch = new Float64Array(size);
+  if (gp.length < g.cout * POS_BLOCK) gp = new Float64Array(g.cout * POS_BLOCK);
+  const dxp = dxScratch.subarray(0, size);
+  const xp = paddedScratch(x, size);
+  const gSize = g.cout * g.pSize;
+  for (let n = n0; n < n1; n++) {
+    padImageRows(x, n, g, 0, hp, xp);
+    dxp.fill(0);
+    backwardInputImage(wt, xp, offs, grad.subarray(n * gSize, (n + 1) * gSize), gp, dxp, 0, g);
+    cropImage(dxp, dx, n, g);
+  }
+};
+
+registerKernel('adder2d.inputGrad', 'js', inputGradImagesJs);
+registerKernel<AdderInputGradImages>('adder2d.inputGrad', 'simd', (wt, x, offs, grad, dx, g, n0, n1) => {
+  if (wt instanceof Float32Array && x instanceof Float32Array && grad instanceof Float32Array && dx instanceof Float32Array && g.kSize > 0) {
+    inputGradImagesSimd(wt, x, grad, dx, g, n0, n1);
+  } else {
+    inputGradImagesJs(wt, x, offs, grad, dx, g, n0, n1); // float64 stays on js (f64x2 holds only two lanes)
+  }
+});
+
+/**
  * adder2d input gradient (the reference's `grad_X_col`, folded): gradX[n, ci, y, x] = sum over the windows that
  * cover the pixel of sum_co clamp(W - X, -1, 1) * G. This is the HardTanh surrogate, not the true sign(W - X).
  */
@@ -92,11 +133,8 @@ export function adderBackwardInput(x: NDArray, weight: NDArray, gradOut: NDArray
   const dtype = xc.dtype as 'float32' | 'float64';
   const wt = allocate(dtype, geo.cout * geo.kSize);
   transposeWeight(wc.data, geo.cout, geo.kSize, wt);
-  const xp = padImages(xc.data, geo, dtype);
   const offs = tapOffsets(geo);
   const out = Storage.alloc(dtype, xc.size);
-  // Per image (split on the worker pool): the padded image gradient is accumulated in float64 whatever the
-  // dtype (many windows add into one pixel), by backwardInputImage, then cropped into out.
-  runAdderBackwardInput(wt, xp, offs, gc.data, out.data, geo);
+  runAdderBackwardInput(wt, xc.data, offs, gc.data, out.data, geo); // kernel adder2d.inputGrad per image, on the worker pool
   return new NDArray(out, xc.shape);
 }

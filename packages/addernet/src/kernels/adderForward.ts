@@ -1,9 +1,11 @@
-// The fused adder forward: Y[n, co, p] = -sum_k |x_pad[window(p) + tap k] - W[co, k]|, read straight from a
-// zero-padded copy of x with a 4 output channels x 4 positions register tile; nothing of size Cout x K x L exists.
-import { NDArray, Storage, TensorError, allocate, type TypedArray } from '@adder/tensor';
+// The fused adder forward: Y[n, co, p] = -sum_k |x_pad[window(p) + tap k] - W[co, k]|, read straight from the
+// zero-padded rows of one image with a 4 output channels x 4 positions register tile; nothing of size Cout x K x L
+// exists. Kernel 'adder2d.forward' (js here, simd in simd/adder-forward-simd.ts) computes a range of rows.
+import { NDArray, Storage, TensorError, allocate, registerKernel, type TypedArray } from '@adder/tensor';
 import { adderGeometry, floatContiguous, type AdderGeometry } from './geometry';
-import { padImages, paddedSize, tapOffsets } from './padInput';
+import { padImageRows, paddedScratch, paddedSize, tapOffsets } from './padInput';
 import { runAdderForward } from './chunked';
+import { forwardRowsSimd } from './simd/adder-forward-simd';
 
 /** Output channels per tile (rows) and output positions per tile (columns, along one output row). */
 const CO_BLOCK = 4;
@@ -73,7 +75,7 @@ function forwardTile4x1(
   if (rows > 3) y[yOff + 3 * pSize] = -a3;
 }
 
-/** All tiles of output rows [oh0, oh1) of image n. */
+/** All tiles of output rows [oh0, oh1) of image n of a zero-padded batch xp (rows outside the windows unread). */
 export function forwardImage(wp: TypedArray, xp: TypedArray, offs: Int32Array, y: TypedArray, n: number, g: AdderGeometry, oh0 = 0, oh1 = g.ho): void {
   const { cin, cout, wo, kSize, pSize, stride } = g;
   const { hp, wp: padW } = paddedSize(g);
@@ -98,9 +100,31 @@ export function forwardImage(wp: TypedArray, xp: TypedArray, offs: Int32Array, y
 }
 
 /**
+ * Kernel 'adder2d.forward': output rows [oh0, oh1) of image n, from the 4-channel packed weights (packWeightBlocks),
+ * x itself (contiguous NCHW, unpadded) and the tap offsets (tapOffsets). js: forwardRowsJs; simd (float32):
+ * forwardRowsSimd.
+ */
+export type AdderForwardRows = (wp: TypedArray, x: TypedArray, offs: Int32Array, y: TypedArray, n: number, g: AdderGeometry, oh0: number, oh1: number) => void;
+
+/** The js kernel: pads the rows the windows read into this thread's scratch image, then runs forwardImage on it. */
+export const forwardRowsJs: AdderForwardRows = (wp, x, offs, y, n, g, oh0, oh1) => {
+  const { hp, wp: padW } = paddedSize(g);
+  const xp = paddedScratch(x, g.cin * hp * padW);
+  padImageRows(x, n, g, oh0 * g.stride, (oh1 - 1) * g.stride + g.kh, xp);
+  const image = n * g.cout * g.pSize;
+  forwardImage(wp, xp, offs, y.subarray(image, image + g.cout * g.pSize), 0, g, oh0, oh1);
+};
+
+registerKernel('adder2d.forward', 'js', forwardRowsJs);
+registerKernel<AdderForwardRows>('adder2d.forward', 'simd', (wp, x, offs, y, n, g, oh0, oh1) => {
+  if (wp instanceof Float32Array && x instanceof Float32Array && y instanceof Float32Array && g.kSize > 0) forwardRowsSimd(wp, x, offs, y, n, g, oh0, oh1);
+  else forwardRowsJs(wp, x, offs, y, n, g, oh0, oh1); // float64 stays on js (f64x2 holds only two lanes)
+});
+
+/**
  * adder2d forward (AdderNet eq. 2, the reference's `adder.forward`): x (N,Cin,H,W), weight (Cout,Cin,kh,kw)
  * -> (N,Cout,Ho,Wo), Y = -sum |x_pad - w| over each window; zero-padded taps contribute |w|.
- * Extra memory: a padded copy of x and the packed weights.
+ * Extra memory: the packed weights, and one padded image per thread.
  */
 export function adderForward(x: NDArray, weight: NDArray, stride = 1, padding = 0): NDArray {
   const op = 'adderForward';
@@ -111,9 +135,8 @@ export function adderForward(x: NDArray, weight: NDArray, stride = 1, padding = 
   const dtype = xc.dtype as 'float32' | 'float64';
   const wp = allocate(dtype, Math.ceil(g.cout / CO_BLOCK) * CO_BLOCK * g.kSize);
   packWeightBlocks(wc.data, g.cout, g.kSize, wp);
-  const xp = padImages(xc.data, g, dtype);
   const offs = tapOffsets(g);
   const out = Storage.alloc(dtype, g.n * g.cout * g.pSize);
-  runAdderForward(wp, xp, offs, out.data, g); // forwardImage over all rows, split on the worker pool
+  runAdderForward(wp, xc.data, offs, out.data, g); // kernel adder2d.forward over all rows, split on the worker pool
   return new NDArray(out, [g.n, g.cout, g.ho, g.wo]);
 }
