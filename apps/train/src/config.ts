@@ -22,8 +22,15 @@ export interface TrainConfig {
   momentum: number;
   weightDecay: number;
   nesterov: boolean;
-  schedule: 'cosine' | 'step' | 'constant';
+  schedule: 'cosine' | 'cosine-steps' | 'step' | 'constant';
+  /** linear warmup, in epochs (may be fractional) */
   warmupEpochs: number;
+  /** eps of crossEntropy's label smoothing (0 = off) */
+  labelSmoothing: number;
+  /** a CNN twin's checkpoint to distil from, or null */
+  teacher: string | null;
+  distillAlpha: number;
+  distillTemperature: number;
   bnRecalibBatches: number;
   seed: number;
   threads: number;
@@ -51,10 +58,15 @@ export const TRAIN_FLAGS: FlagTable = {
   momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
   'weight-decay': { type: 'string', placeholder: 'X', default: '5e-4', help: 'SGD weight decay' },
   nesterov: { type: 'boolean', default: false, help: 'Nesterov momentum' },
-  schedule: { type: 'string', choices: ['cosine', 'step', 'constant'], default: 'constant', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); step: x0.1 at 50% and 75%' },
-  'warmup-epochs': { type: 'string', placeholder: 'N', default: '0', help: 'linear warmup over the first N epochs (per step)' },
+  schedule: { type: 'string', choices: ['cosine', 'cosine-steps', 'step', 'constant'], default: 'constant', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); cosine-steps: the same cosine per step over the steps after the warmup, so short runs decay; step: x0.1 at 50% and 75%' },
+  'warmup-epochs': { type: 'string', placeholder: 'X', default: '0', help: 'linear warmup over the first X epochs (per step; X may be fractional)' },
+  'label-smoothing': { type: 'string', placeholder: 'X', default: '0', help: 'label smoothing eps of the cross-entropy, in [0, 1)' },
+  teacher: { type: 'string', placeholder: 'FILE', default: 'none', help: "distil from this checkpoint (a CNN twin's best.safetensors): loss = (1-alpha) CE + alpha T^2 KL(teacher || student) on logits / T" },
+  'distill-alpha': { type: 'string', placeholder: 'X', default: '0.5', help: 'weight of the distillation term, in [0, 1] (with --teacher)' },
+  'distill-temperature': { type: 'string', placeholder: 'T', default: '4', help: 'softmax temperature of the distillation term, > 0 (with --teacher)' },
   'bn-recalib': { type: 'string', placeholder: 'N', default: '20', help: 're-estimate BatchNorm statistics on N training batches before each evaluation (0 = off)' },
   seed: { type: 'string', placeholder: 'N', default: '0', help: 'random seed (init, shuffling, augmentation)' },
+  seeds: { type: 'string', placeholder: 'N,N,...', default: 'none', help: 'run once per seed, one after another, one run folder each (<out>-seed<N>), then print a summary table' },
   threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
   backend: BACKEND_FLAG,
   out: { type: 'string', placeholder: 'DIR', default: 'runs/<date>-<model>-<dataset>/', help: 'run folder' },
@@ -66,7 +78,7 @@ export const TRAIN_FLAGS: FlagTable = {
 const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0 };
 
 /** Parses `pnpm train` flags into a config (throws UsageError on bad input). */
-export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean } {
+export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean; seeds: number[] | null } {
   const { values, positionals } = parseFlags('train', TRAIN_FLAGS, argv);
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'. Flags start with --; see --help.`);
   const given = (k: string): boolean => values[k] !== undefined;
@@ -91,7 +103,11 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     weightDecay: num('weight-decay', { min: 0 }),
     nesterov: values['nesterov'] === true,
     schedule: str('schedule') as TrainConfig['schedule'],
-    warmupEpochs: num('warmup-epochs', { integer: true, min: 0 }),
+    warmupEpochs: num('warmup-epochs', { min: 0 }),
+    labelSmoothing: num('label-smoothing', { min: 0, max: 0.999 }),
+    teacher: given('teacher') ? path.resolve(userCwd(), str('teacher')) : null,
+    distillAlpha: num('distill-alpha', { min: 0, max: 1 }),
+    distillTemperature: num('distill-temperature', { min: 1e-6 }),
     bnRecalibBatches: num('bn-recalib', { integer: true, min: 0 }),
     seed: num('seed', { integer: true, min: 0 }),
     threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : getNumThreads(), // ADDER_THREADS, else all cores
@@ -106,7 +122,16 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
   }
   if (base.nesterov && (base.momentum <= 0)) throw new UsageError('train: --nesterov requires --momentum > 0');
   if (base.warmupEpochs >= base.epochs && base.warmupEpochs > 0 && base.resume === null) throw new UsageError(`train: --warmup-epochs (${base.warmupEpochs}) must be smaller than --epochs (${base.epochs})`);
-  return { config: base, help: values['help'] === true };
+  if (!given('teacher') && (given('distill-alpha') || given('distill-temperature'))) throw new UsageError('train: --distill-alpha and --distill-temperature need --teacher FILE');
+  let seeds: number[] | null = null;
+  if (given('seeds')) {
+    if (given('seed')) throw new UsageError('train: give --seed or --seeds, not both');
+    if (given('resume')) throw new UsageError('train: --seeds starts new runs; it cannot be combined with --resume');
+    const parts = str('seeds').split(',');
+    seeds = parts.map((p) => numberFlag('train', 'seeds', p.trim(), { integer: true, min: 0 })!);
+    if (new Set(seeds).size !== seeds.length) throw new UsageError(`train: --seeds lists a seed twice: ${str('seeds')}`);
+  }
+  return { config: base, help: values['help'] === true, seeds };
 }
 
 /**
@@ -123,13 +148,22 @@ export function epochLr(config: TrainConfig, epoch: number): number {
       return config.lr * (epoch > Math.floor(0.75 * config.epochs) ? 0.01 : epoch > Math.floor(0.5 * config.epochs) ? 0.1 : 1);
     case 'cosine':
       return cosineLr(config.lr, epoch, T);
+    case 'cosine-steps':
+      return cosineLr(config.lr, epoch, config.epochs); // per step in stepLr; this is the end-of-epoch value
   }
 }
 
-/** The lr of one step: the epoch's lr, scaled linearly during warmup (step counts from 0). */
+/**
+ * The lr of one step (epochs count from 1, stepInEpoch from 0). Warmup scales linearly over the first
+ * round(warmupEpochs * stepsPerEpoch) steps. cosine-steps is lr = 0.5*base*(1 + cos(pi*t/T)) over the T steps after
+ * the warmup (t = 0 at its first); the other schedules take the epoch's lr.
+ */
 export function stepLr(config: TrainConfig, epoch: number, stepInEpoch: number, stepsPerEpoch: number): number {
-  const base = epochLr(config, epoch);
-  if (epoch > config.warmupEpochs) return base;
-  const done = (epoch - 1) * stepsPerEpoch + stepInEpoch + 1;
-  return base * Math.min(1, done / (config.warmupEpochs * stepsPerEpoch));
+  const done = (epoch - 1) * stepsPerEpoch + stepInEpoch; // steps before this one
+  const warmup = Math.round(config.warmupEpochs * stepsPerEpoch);
+  const warm = warmup > 0 && done < warmup ? (done + 1) / warmup : 1;
+  if (config.schedule !== 'cosine-steps') return epochLr(config, epoch) * warm;
+  if (done < warmup) return config.lr * warm;
+  const total = Math.max(1, config.epochs * stepsPerEpoch - warmup);
+  return cosineLr(config.lr, done - warmup, total);
 }

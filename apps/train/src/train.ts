@@ -4,16 +4,35 @@ import { SafetensorsError } from '@adder/nn';
 import { CheckpointMetadataError } from './checkpoint';
 import { helpText, UsageError, userCwd } from './cli/flags';
 import { TRAIN_FLAGS, resolveTrainConfig } from './config';
-import { NonFiniteLossError, runTraining } from './trainer';
+import { NonFiniteLossError, defaultRunDir, runTraining } from './trainer';
+import { type SeedResult, formatSeedSummary } from './seed-summary';
 
 async function main(): Promise<number> {
-  const { config, help } = resolveTrainConfig(process.argv.slice(2));
+  const { config, help, seeds } = resolveTrainConfig(process.argv.slice(2));
   if (help) {
     process.stdout.write(helpText('train', 'Train an AdderNet (or its CNN twin). With no flags: AdderNet ResNet-20 on the bundled Fashion-MNIST sample.', TRAIN_FLAGS));
     return 0;
   }
-  const outcome = await runTraining(config, { log: (l) => console.log(l), stdout: process.stdout }, userCwd());
-  if (outcome.status === 'interrupted') return outcome.signal === 'SIGTERM' ? 143 : 130;
+  const io = { log: (l: string) => console.log(l), stdout: process.stdout };
+  if (seeds === null) {
+    const outcome = await runTraining(config, io, userCwd());
+    if (outcome.status === 'interrupted') return outcome.signal === 'SIGTERM' ? 143 : 130;
+    return 0;
+  }
+  // --seeds: one run per seed, one after another, each in <out>-seed<N>
+  const base = config.out ?? defaultRunDir(config, userCwd());
+  const results: SeedResult[] = [];
+  for (const seed of seeds) {
+    const started = performance.now();
+    const outcome = await runTraining({ ...config, seed, out: `${base}-seed${seed}` }, io, userCwd());
+    if (outcome.status === 'interrupted') {
+      console.log(formatSeedSummary(results));
+      return outcome.signal === 'SIGTERM' ? 143 : 130;
+    }
+    results.push({ seed, dir: outcome.dir, bestAcc: outcome.bestAcc, lastAcc: outcome.lastAcc, seconds: (performance.now() - started) / 1000 });
+    console.log('');
+  }
+  console.log(formatSeedSummary(results));
   return 0;
 }
 

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { countOps, formatCount } from '@adder/addernet';
-import { fromNDArray } from '@adder/autograd';
+import { fromNDArray, noGrad, type Tensor } from '@adder/autograd';
 import { DataLoader } from '@adder/data';
-import { SGD, crossEntropy } from '@adder/nn';
+import { SGD, crossEntropy, distillationLoss, type Module } from '@adder/nn';
 import { argmax, backendNotice, manualSeed, setBackend, setNumThreads } from '@adder/tensor';
 import { UsageError } from './cli/flags';
 import { recalibrateBatchNorm } from './bn-recalibration';
@@ -13,7 +13,9 @@ import { loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint';
 import { type TrainConfig, epochLr, stepLr } from './config';
 import { firstN, loadData } from './datasets';
 import { evaluate } from './evaluate';
-import { buildModel } from './models';
+import { buildModel, inferModelSpec } from './models';
+import { readCheckpointWeights } from './eval/weights';
+import { trainStep } from './train-step';
 import { epochProgress } from './progress';
 import { type MetricLine, RunFolder } from './run-folder';
 import { terminalChart } from './terminal-chart';
@@ -50,7 +52,21 @@ interface EpochAccumulators {
 
 const STEP_LINE_EVERY = 25;
 
-function defaultRunDir(config: TrainConfig, cwd: string): string {
+/** The teacher of --teacher: its architecture inferred from the checkpoint, in eval mode, never trained. */
+function loadTeacher(file: string, numClasses: number, inChannels: number): Module {
+  const weights = readCheckpointWeights(file);
+  const spec = inferModelSpec(weights.tensors);
+  if (spec.numClasses !== numClasses || spec.inChannels !== inChannels) {
+    throw new UsageError(`train: --teacher ${file} has ${spec.numClasses} classes and ${spec.inChannels} input channel(s); the data has ${numClasses} and ${inChannels}`);
+  }
+  const model = buildModel(spec);
+  model.loadStateDict(weights.tensors);
+  model.eval();
+  return model;
+}
+
+/** runs/<date>-<model>[-cnn]-<dataset>/ under cwd. */
+export function defaultRunDir(config: TrainConfig, cwd: string): string {
   const stamp = new Date().toISOString().replace(/[:T]/g, '-').replace(/\..*$/, '');
   return path.resolve(cwd, 'runs', `${stamp}-${config.model}${config.kind === 'cnn' ? '-cnn' : ''}-${config.dataset}`);
 }
@@ -69,7 +85,9 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
     if (!resumeFrom.state || !resumeFrom.optim) throw new UsageError(`train: --resume: ${file} is not a training checkpoint (no run state); use it with eval instead`);
     const saved = resumeFrom.state.config as TrainConfig;
     // the run continues with its own config; only the folder and the epoch budget may change
-    config = { ...saved, resume: config.resume, epochs: configIn.epochs > saved.epochs ? configIn.epochs : saved.epochs, threads: configIn.threads, backend: configIn.backend };
+    // fields newer than the saved run take their defaults
+    const newer: Partial<TrainConfig> = { labelSmoothing: 0, teacher: null, distillAlpha: 0.5, distillTemperature: 4 };
+    config = { ...newer, ...saved, resume: config.resume, epochs: configIn.epochs > saved.epochs ? configIn.epochs : saved.epochs, threads: configIn.threads, backend: configIn.backend };
     dir = path.dirname(file);
   } else {
     dir = config.out ?? defaultRunDir(config, cwd);
@@ -109,10 +127,13 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   }
   run.writeConfig(config);
 
+  // ---- the teacher (distillation) ----
+  const teacher = config.teacher === null ? null : loadTeacher(config.teacher, data.numClasses, data.inChannels);
+
   // ---- the start banner ----
   const ops = countOps(model, [data.inChannels, data.train.height === 28 ? 32 : data.train.height, data.train.height === 28 ? 32 : data.train.width]);
   io.log(`adder train: ${config.model} (${config.kind}) on ${config.dataset}`);
-  io.log(`  config: epochs ${config.epochs}, batch ${config.batchSize}, lr ${config.lr} (${config.schedule}${config.warmupEpochs ? `, warmup ${config.warmupEpochs}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}${config.nesterov ? ', nesterov' : ''}, eta ${config.eta}, seed ${config.seed}, threads ${config.threads}, backend ${config.backend}`);
+  io.log(`  config: epochs ${config.epochs}, batch ${config.batchSize}, lr ${config.lr} (${config.schedule}${config.warmupEpochs ? `, warmup ${config.warmupEpochs}` : ''}),${config.labelSmoothing ? ` label smoothing ${config.labelSmoothing},` : ''} momentum ${config.momentum}, weight decay ${config.weightDecay}${config.nesterov ? ', nesterov' : ''}, eta ${config.eta}, seed ${config.seed}, threads ${config.threads}, backend ${config.backend}`);
   const notice = backendNotice();
   if (notice !== null) io.log(`  ${notice}`);
   io.log(`  model: ${model.numParameters().toLocaleString('en-US')} parameters; per image ${formatCount(ops.asRun.multiplications)} multiplications, ${formatCount(ops.asRun.additions)} additions (${formatCount(ops.totalMacs)} MACs)`);
@@ -146,6 +167,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   const interrupted = (): TrainOutcome => ({ status: 'interrupted', dir, signal: stopSignal ?? 'stop', resumeCommand });
   const stepsPerEpoch = trainLoader.numBatches;
   let lastAcc: number | null = null;
+  let lastLr = config.lr;
 
   try {
     const firstEpoch = state.inEpoch ? state.inEpoch.epoch : state.epoch + 1;
@@ -161,14 +183,17 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       let windowImages = 0;
       for (const batch of trainLoader.iterate(epoch, batchIndex)) {
         const lr = stepLr(config, epoch, batchIndex, stepsPerEpoch);
+        lastLr = lr;
         for (const g of optimizer.paramGroups) g.lr = lr;
-        const logits = model.call(fromNDArray(batch.images));
-        const loss = crossEntropy(logits, batch.labels);
-        const lossValue = loss.item();
-        if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(epoch, state.step + 1, lr, lossValue);
-        model.zeroGrad();
-        loss.backward();
-        optimizer.step();
+        const images = fromNDArray(batch.images);
+        const teacherLogits = teacher === null ? null : noGrad(() => teacher.call(images)).data;
+        const lossOf = (logits: Tensor): Tensor =>
+          teacherLogits === null
+            ? crossEntropy(logits, batch.labels, { labelSmoothing: config.labelSmoothing })
+            : distillationLoss(logits, teacherLogits, batch.labels, { alpha: config.distillAlpha, temperature: config.distillTemperature });
+        const { logits, loss: lossValue } = trainStep(model, optimizer, images, lossOf, (value) => {
+          if (!Number.isFinite(value)) throw new NonFiniteLossError(epoch, state.step + 1, lr, value);
+        });
         state.step++;
         batchIndex++;
         const bs = batch.labels.size;
@@ -215,7 +240,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
         type: 'epoch',
         epoch,
         step: state.step,
-        lr: epochLr(config, epoch),
+        lr: config.schedule === 'cosine-steps' ? lastLr : epochLr(config, epoch),
         trainLoss: acc.lossSum / Math.max(acc.seen, 1),
         trainAcc: acc.correct / Math.max(acc.seen, 1),
         testLoss: test ? test.loss : null,

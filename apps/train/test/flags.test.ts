@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError, helpText } from '../src/cli/flags';
-import { TRAIN_FLAGS, epochLr, resolveTrainConfig } from '../src/config';
+import { TRAIN_FLAGS, epochLr, resolveTrainConfig, stepLr } from '../src/config';
+import { formatSeedSummary, meanStd } from '../src/seed-summary';
 import { EVAL_FLAGS, resolveEvalConfig } from '../src/eval/config';
 import { getBackend } from '@adder/tensor';
 
@@ -52,7 +53,7 @@ describe('pnpm train flags', () => {
   it('rejects a bad choice, suggesting the closest', () => {
     expect(trainError('--model', 'resnet21')).toBe("train: --model must be one of resnet20|resnet32|resnet56|resnet50, got 'resnet21' (did you mean 'resnet20'?)");
     expect(trainError('--dataset', 'cifar-10')).toMatch(/got 'cifar-10' \(did you mean 'cifar10'\?\)/);
-    expect(trainError('--schedule', 'linear')).toMatch(/--schedule must be one of cosine\|step\|constant, got 'linear'/);
+    expect(trainError('--schedule', 'linear')).toMatch(/--schedule must be one of cosine\|cosine-steps\|step\|constant, got 'linear'/);
   });
 
   it('rejects non-numeric, non-integer, out-of-range and missing values', () => {
@@ -105,6 +106,52 @@ describe('pnpm train flags', () => {
     expect(epochLr(plain, 5)).toBeCloseTo(0, 15);
     expect(epochLr(plain, 2)).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * 2) / 5)), 15);
     expect(epochLr(train('--schedule', 'constant', '--lr', '0.1'), 2)).toBe(0.1);
+  });
+
+  it('cosine-steps: linear warmup over round(X * steps per epoch) steps (X fractional), then a per-step cosine to 0', () => {
+    const c = train('--schedule', 'cosine-steps', '--lr', '0.2', '--epochs', '3', '--warmup-epochs', '0.5');
+    const spe = 10, warm = 5, total = 3 * spe - warm;
+    for (let i = 0; i < warm; i++) expect(stepLr(c, 1, i, spe)).toBeCloseTo((0.2 * (i + 1)) / warm, 15);
+    for (let done = warm; done < 3 * spe; done++) {
+      const epoch = Math.floor(done / spe) + 1;
+      expect(stepLr(c, epoch, done % spe, spe)).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * (done - warm)) / total)), 15);
+    }
+    // the old schedules keep their meaning, with the warmup now allowed to be fractional
+    const epochWise = train('--schedule', 'cosine', '--lr', '0.2', '--epochs', '4', '--warmup-epochs', '1');
+    expect(stepLr(epochWise, 1, 4, 10)).toBeCloseTo(epochLr(epochWise, 1) * 0.5, 15);
+    expect(stepLr(epochWise, 2, 0, 10)).toBe(epochLr(epochWise, 2));
+  });
+
+  it('--label-smoothing, --teacher and the distillation flags, with their checks', () => {
+    expect(train('--label-smoothing', '0.1').labelSmoothing).toBe(0.1);
+    expect(train().labelSmoothing).toBe(0);
+    expect(() => train('--label-smoothing', '1')).toThrow(UsageError);
+    const d = train('--teacher', 'runs/cnn/best.safetensors', '--distill-alpha', '0.7', '--distill-temperature', '3');
+    expect(d.teacher).toMatch(/runs\/cnn\/best\.safetensors$/);
+    expect([d.distillAlpha, d.distillTemperature]).toEqual([0.7, 3]);
+    expect(train().teacher).toBeNull();
+    expect(() => train('--distill-alpha', '0.7')).toThrow(/--distill-alpha and --distill-temperature need --teacher FILE/);
+    expect(() => train('--teacher', 'x', '--distill-alpha', '2')).toThrow(UsageError);
+  });
+
+  it('--seeds takes a comma list of distinct seeds, not with --seed or --resume', () => {
+    expect(resolveTrainConfig(['--seeds', '0,1,2']).seeds).toEqual([0, 1, 2]);
+    expect(resolveTrainConfig([]).seeds).toBeNull();
+    expect(() => resolveTrainConfig(['--seeds', '0,x'])).toThrow(/--seeds/);
+    expect(() => resolveTrainConfig(['--seeds', '1,1'])).toThrow(/lists a seed twice/);
+    expect(() => resolveTrainConfig(['--seeds', '0,1', '--seed', '3'])).toThrow(/--seed or --seeds, not both/);
+    expect(() => resolveTrainConfig(['--seeds', '0,1', '--resume', 'runs/x'])).toThrow(/cannot be combined with --resume/);
+  });
+
+  it('the --seeds summary: a row per seed, then mean +- sample std', () => {
+    expect(meanStd([0.8, 0.84, 0.82])).toEqual({ mean: expect.closeTo(0.82, 12), std: expect.closeTo(0.02, 12) });
+    const out = formatSeedSummary([
+      { seed: 0, dir: 'runs/a-seed0', bestAcc: 0.85, lastAcc: 0.84, seconds: 230 },
+      { seed: 1, dir: 'runs/a-seed1', bestAcc: 0.83, lastAcc: 0.82, seconds: 236 },
+    ]);
+    expect(out).toContain('| 0 | 84.00% | 85.00% | 3:50 | runs/a-seed0 |');
+    expect(out).toContain('| 1 | 82.00% | 83.00% | 3:56 | runs/a-seed1 |');
+    expect(out).toMatch(/over 2 seed\(s\): last 83\.00% \+- 1\.41, best 84\.00% \+- 1\.41, min last 82\.00%, wall 3:53 \+- 4 s/);
   });
 
   it('--resume keeps the saved epoch count unless --epochs is given', () => {

@@ -89,7 +89,7 @@ describe('the harness fails what it should', () => {
     expect(kind.error).toMatch(/kind: unknown kind 'mystery' \(known kinds: op, model, checkpoint\)/);
     const op = runFixture(variant(conv, 'op', (_t, m) => (m.op = 'conv3d')));
     expect(op.pass).toBe(false);
-    expect(op.error).toMatch(/unknown op 'conv3d' \(known ops: conv2d, batch_norm2d, cross_entropy, sgd, adder2d\)/);
+    expect(op.error).toMatch(/unknown op 'conv3d' \(known ops: conv2d, batch_norm2d, cross_entropy, distillation, sgd, adder2d\)/);
     const none = runFixture(variant(conv, 'none', (_t, m) => delete m.kind));
     expect(none.error).toMatch(/no 'kind' in __metadata__/);
     const model = runFixture(variant('model-resnet20-eval.safetensors', 'model', (_t, m) => (m.model = 'vgg16')));
