@@ -1,7 +1,9 @@
 // gemm split over blocks of C's rows or columns. Every element of C sums its products in the same order whatever
-// the split (the depth blocking is untouched), so the result is bit-identical to one serial call.
+// the split (the depth blocking is untouched), so the result is bit-identical to one serial call for any split.
 import { gemmStrided, type FloatArray } from '../gemm-kernel';
+import { getBackend } from '../backend/backend';
 import { defineKernel, type KernelArgs } from './kernel';
+import { getNumThreads } from './threads';
 import { PARALLEL_MIN_WORK, canParallelize, chunkCount, chunkRange, runChunks } from './pool';
 
 /** Rows per row unit (amortises re-packing B) and columns per column unit (amortises re-packing A). */
@@ -30,7 +32,7 @@ const gemmKernel = defineKernel(import.meta.url, 'gemmChunk', gemmChunk);
 
 /**
  * Runs a large gemm on the pool and returns true, or returns false (the caller computes it serially) when the
- * product is small, one thread is set, or the call is already inside a chunk. The split depends only on m, n, k.
+ * product is small, one thread is set, or the call is already inside a chunk. The bits do not depend on the split.
  */
 export function parallelGemm(
   m: number, n: number, k: number, alpha: number,
@@ -44,7 +46,10 @@ export function parallelGemm(
   const colUnits = Math.ceil(n / COL_UNIT);
   const byRows = rowUnits >= colUnits;
   const units = byRows ? rowUnits : colUnits;
-  const chunks = Math.min(64, chunkCount(units, work / units, GEMM_GRAIN));
+  // js: many small chunks (packing is cheap next to its slow kernel). simd: one chunk per thread, because each
+  // chunk packs its own copy of the other operand's panel, which at 25 GFLOP/s costs as much as the products.
+  // Any split gives the same bits (each element's sum is computed whole in one chunk).
+  const chunks = getBackend() === 'simd' ? Math.min(units, getNumThreads()) : Math.min(64, chunkCount(units, work / units, GEMM_GRAIN));
   if (chunks < 2) return false;
   // pass each operand as the window it spans, so that an unshared buffer is copied only that far (not the batch)
   const aEnd = aOff + (m - 1) * aRs + (k - 1) * aCs + 1;
