@@ -1,5 +1,6 @@
 // The training configuration: flag table, recipes and their resolution into one TrainConfig.
 import path from 'node:path';
+import type { FashionMnistAugment } from '@adder/data';
 import { getBackend, getNumThreads, type BackendName } from '@adder/tensor';
 import { cosineLr } from '@adder/nn';
 import { BACKEND_FLAG, type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
@@ -27,6 +28,8 @@ export interface TrainConfig {
   warmupEpochs: number;
   /** eps of crossEntropy's label smoothing (0 = off) */
   labelSmoothing: number;
+  /** the training augmentation of the Fashion-MNIST sets (sample, fashion-mnist) */
+  augment: FashionMnistAugment;
   /** a CNN twin's checkpoint to distil from, or null */
   teacher: string | null;
   distillAlpha: number;
@@ -60,6 +63,7 @@ export const TRAIN_FLAGS: FlagTable = {
   nesterov: { type: 'boolean', default: false, help: 'Nesterov momentum' },
   schedule: { type: 'string', choices: ['cosine', 'cosine-steps', 'step', 'constant'], default: 'constant', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); cosine-steps: the same cosine per step over the steps after the warmup, so short runs decay; step: x0.1 at 50% and 75%' },
   'warmup-epochs': { type: 'string', placeholder: 'X', default: '0', help: 'linear warmup over the first X epochs (per step; X may be fractional)' },
+  augment: { type: 'string', choices: ['crop-flip', 'crop', 'crop2', 'none'], default: 'crop-flip', help: 'Fashion-MNIST training augmentation: a random crop of the 32x32-padded image shifting up to 4 pixels (crop2: 2) with a horizontal flip (crop-flip), without it (crop, crop2), or none' },
   'label-smoothing': { type: 'string', placeholder: 'X', default: '0', help: 'label smoothing eps of the cross-entropy, in [0, 1)' },
   teacher: { type: 'string', placeholder: 'FILE', default: 'none', help: "distil from this checkpoint (a CNN twin's best.safetensors): loss = (1-alpha) CE + alpha T^2 KL(teacher || student) on logits / T" },
   'distill-alpha': { type: 'string', placeholder: 'X', default: '0.5', help: 'weight of the distillation term, in [0, 1] (with --teacher)' },
@@ -105,6 +109,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     schedule: str('schedule') as TrainConfig['schedule'],
     warmupEpochs: num('warmup-epochs', { min: 0 }),
     labelSmoothing: num('label-smoothing', { min: 0, max: 0.999 }),
+    augment: str('augment') as FashionMnistAugment,
     teacher: given('teacher') ? path.resolve(userCwd(), str('teacher')) : null,
     distillAlpha: num('distill-alpha', { min: 0, max: 1 }),
     distillTemperature: num('distill-temperature', { min: 1e-6 }),

@@ -18,6 +18,7 @@ import {
   randomHorizontalFlip,
   syntheticDataset,
   toTensor,
+  type FashionMnistAugment,
 } from '@adder/data';
 
 /** What training and evaluation need of a dataset choice. */
@@ -42,16 +43,16 @@ const CIFAR100_STD = [0.2673, 0.2564, 0.2762];
  * Loads a dataset by name; `dataDir` overrides the default folder, `download` fetches CIFAR when missing.
  * The test half is loadTestData's, so training evaluates exactly what `pnpm eval` does.
  */
-export async function loadData(name: DatasetName, opts: { dataDir: string | null; download: boolean; seed: number; cwd: string }): Promise<DataChoice> {
+export async function loadData(name: DatasetName, opts: { dataDir: string | null; download: boolean; seed: number; cwd: string; augment?: FashionMnistAugment }): Promise<DataChoice> {
   // the training split first: with --download it fetches the archive that the test split then reads
   let train: Dataset;
   let trainTransform: BatchTransform;
   switch (name) {
     case 'sample':
-      [train, trainTransform] = [loadSample('train'), fashionMnistTrain()];
+      [train, trainTransform] = [loadSample('train'), fashionMnistTrain(opts.augment)];
       break;
     case 'fashion-mnist':
-      [train, trainTransform] = [loadFashionMnist('train', opts.dataDir ?? DEBIAN_FASHION_MNIST_DIR), fashionMnistTrain()];
+      [train, trainTransform] = [loadFashionMnist('train', opts.dataDir ?? DEBIAN_FASHION_MNIST_DIR), fashionMnistTrain(opts.augment)];
       break;
     case 'cifar10':
     case 'cifar100': {

@@ -86,7 +86,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
     const saved = resumeFrom.state.config as TrainConfig;
     // the run continues with its own config; only the folder and the epoch budget may change
     // fields newer than the saved run take their defaults
-    const newer: Partial<TrainConfig> = { labelSmoothing: 0, teacher: null, distillAlpha: 0.5, distillTemperature: 4 };
+    const newer: Partial<TrainConfig> = { labelSmoothing: 0, augment: 'crop-flip', teacher: null, distillAlpha: 0.5, distillTemperature: 4 };
     config = { ...newer, ...saved, resume: config.resume, epochs: configIn.epochs > saved.epochs ? configIn.epochs : saved.epochs, threads: configIn.threads, backend: configIn.backend };
     dir = path.dirname(file);
   } else {
@@ -96,7 +96,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   manualSeed(config.seed);
 
   // ---- data ----
-  const data = await loadData(config.dataset, { dataDir: config.dataDir, download: config.download, seed: config.seed, cwd });
+  const data = await loadData(config.dataset, { dataDir: config.dataDir, download: config.download, seed: config.seed, cwd, augment: config.augment });
   const trainSet = firstN(data.train, config.subset);
   const testSet = firstN(data.test, config.evalSubset);
   const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: false, seed: config.seed, transform: data.trainTransform });

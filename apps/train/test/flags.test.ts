@@ -134,6 +134,12 @@ describe('pnpm train flags', () => {
     expect(() => train('--teacher', 'x', '--distill-alpha', '2')).toThrow(UsageError);
   });
 
+  it('--augment picks the Fashion-MNIST training augmentation', () => {
+    expect(train().augment).toBe('crop-flip');
+    expect(train('--augment', 'crop2').augment).toBe('crop2');
+    expect(() => train('--augment', 'mixup')).toThrow(/--augment must be one of crop-flip\|crop\|crop2\|none/);
+  });
+
   it('--seeds takes a comma list of distinct seeds, not with --seed or --resume', () => {
     expect(resolveTrainConfig(['--seeds', '0,1,2']).seeds).toEqual([0, 1, 2]);
     expect(resolveTrainConfig([]).seeds).toBeNull();

@@ -15,7 +15,7 @@ export { type ImageDatasetData } from './dataset';
 export { syntheticDataset, type SyntheticOptions } from './synthetic';
 export { sampleSeed, seedFor, epochGenerator, SALT } from './seeding';
 export { toTensor, normalize, pad, padTo, randomCrop, randomHorizontalFlip, compose, buildTransform, type ImageBatch, type TransformContext, type TransformSpec, type BatchTransform } from './transforms';
-export { cifar10Train, cifar10Test, fashionMnistTrain, fashionMnistTest, CIFAR10_MEAN, CIFAR10_STD, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from './presets';
+export { cifar10Train, cifar10Test, fashionMnistTrain, fashionMnistTest, CIFAR10_MEAN, CIFAR10_STD, FASHION_MNIST_MEAN, FASHION_MNIST_STD, type FashionMnistAugment } from './presets';
 export { assembleBatch, type RawBatch } from './batch';
 export { DataLoader, type DataLoaderOptions, type Batch, type LoaderStats } from './loader';
 export { loadNamedDataset, DATASET_NAMES, type DatasetName, type NamedDatasetOptions, type NamedDataset } from './named';

@@ -20,10 +20,15 @@ export function cifar10Test(): BatchTransform {
   return compose(toTensor(), normalize(CIFAR10_MEAN, CIFAR10_STD));
 }
 
-/** Fashion-MNIST training: pad to 32x32, then the CIFAR recipe with Fashion-MNIST's mean and std. */
-export function fashionMnistTrain(): BatchTransform {
-  return compose(padTo(32), randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD));
+/** Fashion-MNIST training: pad to 32x32, a random crop back to 32x32 (and a flip), Fashion-MNIST's mean and std. */
+export function fashionMnistTrain(augment: FashionMnistAugment = 'crop-flip'): BatchTransform {
+  const shift = augment === 'none' ? [] : [randomCrop(32, augment === 'crop2' ? 2 : 4)];
+  const flip = augment === 'crop-flip' ? [randomHorizontalFlip(0.5)] : [];
+  return compose(padTo(32), ...shift, ...flip, toTensor(), normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD));
 }
+
+/** Fashion-MNIST training augmentations: random 32x32 crop of the padded image (shift up to 4 or 2 pixels), with or without a horizontal flip, or none. */
+export type FashionMnistAugment = 'crop-flip' | 'crop' | 'crop2' | 'none';
 
 /** Fashion-MNIST test: pad to 32x32, ToTensor, Normalize. */
 export function fashionMnistTest(): BatchTransform {

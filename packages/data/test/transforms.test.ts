@@ -1,7 +1,7 @@
 // Transforms against hand-computed cases and the naive oracle: crop offsets with padding, flip, normalisation constants, seeding.
 import { Generator } from '@adder/tensor';
 import { describe, expect, it } from 'vitest';
-import { cifar10Train, compose, fashionMnistTest, normalize, pad, padTo, randomCrop, randomHorizontalFlip, SALT, sampleSeed, toTensor, type ImageBatch } from '../src/index';
+import { cifar10Train, compose, fashionMnistTest, fashionMnistTrain, normalize, pad, padTo, randomCrop, randomHorizontalFlip, SALT, sampleSeed, toTensor, type ImageBatch } from '../src/index';
 import { imageOf, naiveCrop, naiveFlip } from './naive-transforms';
 
 const ctx = (indices: number[], seed = 7, epoch = 0) => ({ seed, epoch, indices });
@@ -159,5 +159,16 @@ describe('seeding by (seed, epoch, sample index)', () => {
         expect(zeros).toBe(expectedZeros);
       }
     }
+  });
+});
+
+describe('the Fashion-MNIST training presets', () => {
+  const kinds = (t: { spec: unknown }): string => JSON.stringify(t.spec);
+  it("'none' is the test transform; 'crop' and 'crop2' shift by up to 4 or 2 pixels without a flip; the default keeps crop 4 and the flip", () => {
+    expect(kinds(fashionMnistTrain('none'))).toBe(kinds(fashionMnistTest()));
+    expect(kinds(fashionMnistTrain())).toBe(kinds(fashionMnistTrain('crop-flip')));
+    expect(kinds(fashionMnistTrain('crop-flip'))).toBe(kinds(compose(padTo(32), randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize([0.286], [0.353]))));
+    expect(kinds(fashionMnistTrain('crop'))).toBe(kinds(compose(padTo(32), randomCrop(32, 4), toTensor(), normalize([0.286], [0.353]))));
+    expect(kinds(fashionMnistTrain('crop2'))).toBe(kinds(compose(padTo(32), randomCrop(32, 2), toTensor(), normalize([0.286], [0.353]))));
   });
 });
