@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { KindResult } from './adder-vs-conv';
 import type { GradcheckExampleResult } from './gradcheck-custom-op';
-import { loadSafetensors } from '@adder/nn';
+import { loadSafetensors } from '@adder/io';
 import { CHECKPOINT, FIXTURE, type OfficialCheckpointResult } from './load-official-checkpoint';
 import type { XorResult } from './mlp-xor';
 import { EXAMPLES } from './registry';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { countOps, formatOpCount, resnet } from '@adder/addernet';
 import { fromNDArray, noGrad } from '@adder/autograd';
 import { CIFAR10_CLASSES } from '@adder/data';
-import { loadSafetensors, loadTorchCheckpoint } from '@adder/nn';
+import { loadSafetensors, loadTorchCheckpoint } from '@adder/io';
 import type { ExampleOptions } from './options';
 
 /** Where the checkpoint lives: ../shared/checkpoints beside the repository (never committed into it). */

@@ -1,7 +1,8 @@
 // Training checkpoints: model tensors under their bare PyTorch names, the optimiser state under
 // `optim.`, and everything else (epoch, step, schedule, RNG, config) in the safetensors metadata.
 import type { NDArray } from '@adder/tensor';
-import { type Module, type Optimizer, type OptimizerStateMeta, loadSafetensors, saveSafetensors } from '@adder/nn';
+import { type Module, type Optimizer, type OptimizerStateMeta } from '@adder/nn';
+import { loadSafetensors, saveSafetensors } from '@adder/io';
 
 /** The non-tensor state of a run, saved in the metadata under `adder.train`. */
 export interface RunState {

@@ -1,7 +1,7 @@
 // `pnpm convert in.pth out.safetensors`: reads a PyTorch checkpoint without Python and writes it as safetensors.
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readTorchCheckpoint, saveSafetensors } from '@adder/nn';
+import { readTorchCheckpoint, saveSafetensors } from '@adder/io';
 
 const USAGE = `usage: pnpm convert IN.pth OUT.safetensors [--strip-prefix PREFIX] [--inert-class MODULE.CLASS]...
   reads a torch.save file (zip or legacy format; a state dict or a whole pickled model) and writes its tensors

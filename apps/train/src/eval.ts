@@ -1,5 +1,6 @@
 // `pnpm eval`: evaluates a checkpoint (ours or PyTorch's) on a test split (see --help).
-import { CheckpointError, NNError } from '@adder/nn';
+import { NNError } from '@adder/nn';
+import { CheckpointError } from '@adder/io';
 import { DataError } from '@adder/data';
 import { UsageError, helpText, userCwd } from './cli/flags';
 import { EVAL_FLAGS, resolveEvalConfig } from './eval/config';

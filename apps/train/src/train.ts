@@ -1,6 +1,6 @@
 // `pnpm train`: the command-line entry point of training (see --help).
 import { DataError } from '@adder/data';
-import { SafetensorsError } from '@adder/nn';
+import { SafetensorsError } from '@adder/io';
 import { CheckpointMetadataError } from './checkpoint';
 import { helpText, UsageError, userCwd } from './cli/flags';
 import { TRAIN_FLAGS, resolveTrainConfig } from './config';

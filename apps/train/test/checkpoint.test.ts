@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { saveSafetensors } from '@adder/nn';
+import { saveSafetensors } from '@adder/io';
 import { fromArray } from '@adder/tensor';
 import { CheckpointMetadataError, loadCheckpoint } from '../src/checkpoint';
 import { CheckpointFileError, readCheckpointWeights } from '../src/eval/weights';

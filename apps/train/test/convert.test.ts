@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSafetensors } from '@adder/nn';
+import { loadSafetensors } from '@adder/io';
 import { runConvert } from '../src/convert';
 
 const here = dirname(fileURLToPath(import.meta.url));

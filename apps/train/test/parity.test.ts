@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSafetensors, saveSafetensors } from '@adder/nn';
+import { loadSafetensors, saveSafetensors } from '@adder/io';
 import { NDArray } from '@adder/tensor';
 import { compareTensor } from '../src/parity/compare';
 import { numberListOption } from '../src/parity/fixture-io';

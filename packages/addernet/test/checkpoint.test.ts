@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Tensor, noGrad } from '@adder/autograd';
-import { loadSafetensors, loadTorchCheckpoint } from '@adder/nn';
+import { loadSafetensors, loadTorchCheckpoint } from '@adder/io';
 import { resnet } from '../src/index';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

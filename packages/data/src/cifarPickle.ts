@@ -1,7 +1,7 @@
-// torchvision's cifar-10-batches-py (pickled dicts of numpy arrays): read through @adder/nn's safe pickle reader.
+// torchvision's cifar-10-batches-py (pickled dicts of numpy arrays): read through @adder/io's safe pickle reader.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDict, NumpyArray, numpyToNDArray, readPickle, type PickleValue } from '@adder/nn';
+import { isDict, NumpyArray, numpyToNDArray, readPickle, type PickleValue } from '@adder/io';
 import { CIFAR_IMAGE_BYTES, concatRecords, type CifarRecords } from './cifarBinary';
 import { ImageDataset } from './dataset';
 import { DataError } from './errors';

@@ -35,9 +35,65 @@ export { batchNorm, type BatchNormOptions } from './functions/batch-norm';
 export { crossEntropy, nllLoss, mseLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
 export { klDiv, distillationLoss, type KLReduction, type DistillationOptions } from './distillation';
 export { topkAccuracy, topkCorrect } from './metrics';
-export { SafetensorsError, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, isDefaultInt64Key, type SafetensorsContent, type SafetensorsWriteOptions } from './safetensors';
-export { loadTorchCheckpoint, readTorchCheckpoint, CheckpointError, type LoadTorchCheckpointOptions, type TorchCheckpointContent } from './torch-checkpoint';
+// Moved to @adder/io (safetensors, the .pth loader and the safe pickle reader); re-exported here for one release only.
+// Each name is marked @deprecated so editors strike it through; import it from '@adder/io' instead.
 export {
-  readPickle, readPickleAt, PickleError, PyGlobal, PyObject, PyOrderedDict, NumpyArray, NumpyDType, numpyToNDArray,
-  TorchTensorRef, TorchStorageRef, isTuple, isDict, type PickleValue, type PickleDict, type ReadPickleOptions,
-} from './pickle';
+  /** @deprecated import from `@adder/io` */
+  SafetensorsError,
+  /** @deprecated import from `@adder/io` */
+  encodeSafetensors,
+  /** @deprecated import from `@adder/io` */
+  decodeSafetensors,
+  /** @deprecated import from `@adder/io` */
+  saveSafetensors,
+  /** @deprecated import from `@adder/io` */
+  loadSafetensors,
+  /** @deprecated import from `@adder/io` */
+  isDefaultInt64Key,
+  /** @deprecated import from `@adder/io` */
+  type SafetensorsContent,
+  /** @deprecated import from `@adder/io` */
+  type SafetensorsWriteOptions,
+  /** @deprecated import from `@adder/io` */
+  loadTorchCheckpoint,
+  /** @deprecated import from `@adder/io` */
+  readTorchCheckpoint,
+  /** @deprecated import from `@adder/io` */
+  CheckpointError,
+  /** @deprecated import from `@adder/io` */
+  type LoadTorchCheckpointOptions,
+  /** @deprecated import from `@adder/io` */
+  type TorchCheckpointContent,
+  /** @deprecated import from `@adder/io` */
+  readPickle,
+  /** @deprecated import from `@adder/io` */
+  readPickleAt,
+  /** @deprecated import from `@adder/io` */
+  PickleError,
+  /** @deprecated import from `@adder/io` */
+  PyGlobal,
+  /** @deprecated import from `@adder/io` */
+  PyObject,
+  /** @deprecated import from `@adder/io` */
+  PyOrderedDict,
+  /** @deprecated import from `@adder/io` */
+  NumpyArray,
+  /** @deprecated import from `@adder/io` */
+  NumpyDType,
+  /** @deprecated import from `@adder/io` */
+  numpyToNDArray,
+  /** @deprecated import from `@adder/io` */
+  TorchTensorRef,
+  /** @deprecated import from `@adder/io` */
+  TorchStorageRef,
+  /** @deprecated import from `@adder/io` */
+  isTuple,
+  /** @deprecated import from `@adder/io` */
+  isDict,
+  /** @deprecated import from `@adder/io` */
+  type PickleValue,
+  /** @deprecated import from `@adder/io` */
+  type PickleDict,
+  /** @deprecated import from `@adder/io` */
+  type ReadPickleOptions,
+} from '@adder/io';

@@ -1,6 +1,7 @@
 // Reads the model tensors of a checkpoint: our .safetensors (optimiser state ignored) or a PyTorch .pth.
 import fs from 'node:fs';
-import { loadTorchCheckpoint, stripStateDictPrefix } from '@adder/nn';
+import { stripStateDictPrefix } from '@adder/nn';
+import { loadTorchCheckpoint } from '@adder/io';
 import type { NDArray } from '@adder/tensor';
 import { CheckpointMetadataError, type LoadedCheckpoint, loadCheckpoint } from '../checkpoint';
 

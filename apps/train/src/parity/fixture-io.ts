@@ -1,6 +1,6 @@
 // Reading a fixture: its tensors and metadata, typed accessors for options, and helpful errors.
 import { basename } from 'node:path';
-import { loadSafetensors } from '@adder/nn';
+import { loadSafetensors } from '@adder/io';
 import type { NDArray } from '@adder/tensor';
 import type { Fixture } from './types';
 

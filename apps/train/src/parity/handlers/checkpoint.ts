@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromNDArray, noGrad } from '@adder/autograd';
 import { resnet } from '@adder/addernet';
-import { loadTorchCheckpoint } from '@adder/nn';
+import { loadTorchCheckpoint } from '@adder/io';
 import { argmax, type NDArray } from '@adder/tensor';
 import { compareTensor } from '../compare';
 import { FixtureError, numberOption, stringOption, tensorOf } from '../fixture-io';

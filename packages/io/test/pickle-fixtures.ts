@@ -6,7 +6,7 @@ import type { PickleExtension, PickleValue } from '../src/pickle';
 import { PyGlobal, PyObject, isTuple } from '../src/pickle';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root (three levels up from packages/nn/test). */
+/** The repository root (three levels up from packages/io/test). */
 export const REPO_ROOT = resolve(here, '..', '..', '..');
 /** fixtures/pth in the repository. */
 export const PTH_DIR = join(REPO_ROOT, 'fixtures', 'pth');
