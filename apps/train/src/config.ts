@@ -78,6 +78,15 @@ export const TRAIN_FLAGS: FlagTable = {
   'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
 };
 
+/** ADDER_THREADS (else all cores), as a usage error naming the variable when it is not a count from 1 to 256. */
+function envThreads(): number {
+  try {
+    return getNumThreads();
+  } catch (e) {
+    throw new UsageError(`train: ${(e as Error).message.replace(/^setNumThreads: /, '')}`);
+  }
+}
+
 /** The reference recipe of ADDERNET.md: flags given on the command line still override it. */
 const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0 };
 
@@ -115,7 +124,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     distillTemperature: num('distill-temperature', { min: 1e-6 }),
     bnRecalibBatches: num('bn-recalib', { integer: true, min: 0 }),
     seed: num('seed', { integer: true, min: 0 }),
-    threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : getNumThreads(), // ADDER_THREADS, else all cores
+    threads: given('threads') ? num('threads', { integer: true, min: 1, max: 256 }) : envThreads(), // ADDER_THREADS, else all cores
     backend: given('backend') ? (str('backend') as BackendName) : getBackend(), // ADDER_BACKEND, else simd where supported
     out: given('out') ? path.resolve(userCwd(), str('out')) : null,
     resume: given('resume') ? path.resolve(userCwd(), str('resume')) : null,

@@ -57,11 +57,11 @@ describe('pnpm train flags', () => {
   });
 
   it('rejects non-numeric, non-integer, out-of-range and missing values', () => {
-    expect(trainError('--lr', 'fast')).toBe("train: --lr expects a number, got 'fast'");
+    expect(trainError('--lr', 'fast')).toBe("train: --lr expects a decimal number, got 'fast'");
     expect(trainError('--epochs', '2.5')).toBe("train: --epochs expects an integer, got '2.5'");
     expect(trainError('--batch-size', '0')).toBe('train: --batch-size must be >= 1, got 0');
     expect(trainError('--momentum', '1.5')).toBe('train: --momentum must be <= 1, got 1.5');
-    expect(trainError('--eta', '')).toMatch(/--eta expects a number/);
+    expect(trainError('--eta', '')).toMatch(/--eta expects a decimal number/);
     expect(trainError('--lr')).toMatch(/^train: .*--lr/);
     expect(trainError('cifar10')).toMatch(/unexpected argument 'cifar10'/);
     expect(trainError('--nesterov', '--momentum', '0')).toMatch(/--nesterov requires --momentum > 0/);
@@ -134,6 +134,12 @@ describe('pnpm train flags', () => {
     expect(() => train('--teacher', 'x', '--distill-alpha', '2')).toThrow(UsageError);
   });
 
+  it('numbers are decimal only: hex, binary, padded and infinite values are refused by name', () => {
+    for (const bad of ['0x10', '0b11', ' 3', 'Infinity', '1e', '--1']) expect(() => train('--lr', bad)).toThrow(/--lr expects a decimal number/);
+    expect(train('--lr', '1e-1').lr).toBe(0.1);
+    expect(train('--lr', '.5').lr).toBe(0.5);
+  });
+
   it('--augment picks the Fashion-MNIST training augmentation', () => {
     expect(train().augment).toBe('crop-flip');
     expect(train('--augment', 'crop2').augment).toBe('crop2');
@@ -172,7 +178,7 @@ describe('pnpm eval flags', () => {
     expect(evalError('--checkpoint', 'a.pth')).toMatch(/^eval: --dataset is required/);
     expect(evalError('--checkpiont', 'a.pth')).toMatch(/unknown flag --checkpiont \(did you mean --checkpoint\?\)/);
     expect(evalError('--checkpoint', 'a.pth', '--dataset', 'cifar11')).toMatch(/got 'cifar11' \(did you mean 'cifar10'\?\)/);
-    expect(evalError('--checkpoint', 'a.pth', '--dataset', 'cifar10', '--batch-size', 'big')).toBe("eval: --batch-size expects a number, got 'big'");
+    expect(evalError('--checkpoint', 'a.pth', '--dataset', 'cifar10', '--batch-size', 'big')).toBe("eval: --batch-size expects a decimal number, got 'big'");
     expect(evalError('a.pth')).toMatch(/unexpected argument 'a\.pth'.*did you mean --checkpoint a\.pth\?/);
   });
 
@@ -189,7 +195,7 @@ describe('pnpm eval flags', () => {
 describe('the commands', () => {
   it('print a usage error without a stack trace and exit 2', () => {
     for (const [script, args, want] of [
-      ['src/train.ts', ['--lr', 'abc'], "train: --lr expects a number, got 'abc'"],
+      ['src/train.ts', ['--lr', 'abc'], "train: --lr expects a decimal number, got 'abc'"],
       ['src/eval.ts', ['--checkpont', 'x'], 'eval: unknown flag --checkpont (did you mean --checkpoint?)'],
     ] as const) {
       const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: appDir, encoding: 'utf8' });

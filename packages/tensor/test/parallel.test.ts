@@ -31,12 +31,20 @@ describe('thread count', () => {
       expect(getNumThreads()).toBe(3);
       process.env.ADDER_THREADS = 'two';
       expect(() => getNumThreads()).toThrow(/ADDER_THREADS.*"two"/);
+      // at most 256 (1,000 workers exhausted memory), and integers only ('0x4' and '2.5' are refused too)
+      for (const bad of ['1000', '257', '0x4', '2.5', '0']) {
+        process.env.ADDER_THREADS = bad;
+        expect(() => getNumThreads()).toThrow(/from 1 to 256 from ADDER_THREADS/);
+      }
+      process.env.ADDER_THREADS = '256';
+      expect(getNumThreads()).toBe(256);
     } finally {
       if (saved === undefined) delete process.env.ADDER_THREADS;
       else process.env.ADDER_THREADS = saved;
     }
-    expect(() => setNumThreads(0)).toThrow(/setNumThreads.*positive integer/);
-    expect(() => setNumThreads(1.5)).toThrow(/setNumThreads.*positive integer/);
+    expect(() => setNumThreads(0)).toThrow(/setNumThreads.*from 1 to 256/);
+    expect(() => setNumThreads(1.5)).toThrow(/setNumThreads.*from 1 to 256/);
+    expect(() => setNumThreads(257)).toThrow(/setNumThreads.*from 1 to 256/);
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);
   });

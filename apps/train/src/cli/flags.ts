@@ -98,8 +98,9 @@ export function helpText(command: string, summary: string, table: FlagTable): st
 /** Reads a numeric flag value: integer or float, with range checks. */
 export function numberFlag(command: string, name: string, raw: string | boolean | undefined, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(Number(raw))) {
-    throw new UsageError(`${command}: --${name} expects a number, got '${String(raw)}'`);
+  // decimal notation only: Number() would also take '0x10', '0b11', ' 3 ' and 'Infinity'
+  if (typeof raw !== 'string' || !DECIMAL.test(raw) || !Number.isFinite(Number(raw))) {
+    throw new UsageError(`${command}: --${name} expects a decimal number, got '${String(raw)}'`);
   }
   const v = Number(raw);
   if (opts.integer && !Number.isInteger(v)) throw new UsageError(`${command}: --${name} expects an integer, got '${raw}'`);
@@ -107,6 +108,9 @@ export function numberFlag(command: string, name: string, raw: string | boolean 
   if (opts.max !== undefined && v > opts.max) throw new UsageError(`${command}: --${name} must be <= ${opts.max}, got ${v}`);
   return v;
 }
+
+/** A decimal number: optional sign, digits with an optional fraction, an optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** The directory the user ran pnpm from (pnpm runs scripts inside the package folder). */
 export function userCwd(): string {

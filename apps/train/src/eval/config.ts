@@ -1,6 +1,6 @@
 // The flags of `pnpm eval` and their resolution into one EvalConfig.
 import path from 'node:path';
-import type { BackendName } from '@adder/tensor';
+import { getNumThreads, type BackendName } from '@adder/tensor';
 import { BACKEND_FLAG, type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from '../cli/flags';
 import type { DatasetName } from '../datasets';
 import type { ModelName } from '../models';
@@ -35,6 +35,16 @@ export const EVAL_FLAGS: FlagTable = {
   backend: BACKEND_FLAG,
 };
 
+/** null after checking ADDER_THREADS (a usage error naming the variable when it is not a count from 1 to 256). */
+function checkEnvThreads(): null {
+  try {
+    getNumThreads();
+  } catch (e) {
+    throw new UsageError(`eval: ${(e as Error).message.replace(/^setNumThreads: /, '')}`);
+  }
+  return null;
+}
+
 /** Parses `pnpm eval` flags (throws UsageError on bad input). */
 export function resolveEvalConfig(argv: readonly string[]): { config: EvalConfig; help: boolean } {
   const { values, positionals } = parseFlags('eval', EVAL_FLAGS, argv);
@@ -55,7 +65,7 @@ export function resolveEvalConfig(argv: readonly string[]): { config: EvalConfig
     evalSubset: numberFlag('eval', 'eval-subset', str('eval-subset'), { integer: true, min: 1 }) ?? null,
     batchSize: numberFlag('eval', 'batch-size', str('batch-size') ?? '100', { integer: true, min: 1 })!,
     predictions: str('predictions') === undefined ? null : path.resolve(cwd, str('predictions')!),
-    threads: numberFlag('eval', 'threads', str('threads'), { integer: true, min: 1, max: 256 }) ?? null,
+    threads: numberFlag('eval', 'threads', str('threads'), { integer: true, min: 1, max: 256 }) ?? checkEnvThreads(),
     backend: (str('backend') as BackendName | undefined) ?? null,
   };
   return { config, help };

@@ -6,10 +6,13 @@ import { TensorError } from '../errors';
 let requested: number | null = null;
 const listeners: Array<(n: number) => void> = [];
 
+/** The most threads a pool may have (each worker costs ~10-15 MB; ADDER_THREADS=1000 exhausted memory). */
+export const MAX_THREADS = 256;
+
 function parseThreads(source: string, value: unknown): number {
-  const n = typeof value === 'string' ? Number(value.trim()) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new TensorError('setNumThreads', `expected a positive integer thread count from ${source}, got ${JSON.stringify(value)}`);
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value.trim()) : typeof value === 'number' ? value : Number.NaN;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new TensorError('setNumThreads', `expected an integer thread count from 1 to ${MAX_THREADS} from ${source}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
