@@ -135,7 +135,7 @@ describe('pnpm train flags', () => {
   });
 
   it('numbers are decimal only: hex, binary, padded and infinite values are refused by name', () => {
-    for (const bad of ['0x10', '0b11', ' 3', 'Infinity', '1e', '--1']) expect(() => train('--lr', bad)).toThrow(/--lr expects a decimal number/);
+    for (const bad of ['0x10', '0b11', ' 3', 'Infinity', '1e', '1.2.3']) expect(() => train('--lr', bad)).toThrow(/--lr expects a decimal number/);
     expect(train('--lr', '1e-1').lr).toBe(0.1);
     expect(train('--lr', '.5').lr).toBe(0.5);
   });
