@@ -3,7 +3,7 @@
 // exponential running estimates lag behind during short runs.
 import { fromNDArray, type Tensor } from '@adder/autograd';
 import type { DataLoader } from '@adder/data';
-import { recalibrateBatchNorm as recalibrate, type Module } from '@adder/nn';
+import { recalibrateBatchNorm, type Module } from '@adder/nn';
 
 /** The images of the first `count` batches of `loader` in epoch `epoch`, as Tensors (the loader is closed after). */
 function* firstBatches(loader: DataLoader, epoch: number, count: number): Generator<Tensor> {
@@ -14,8 +14,11 @@ function* firstBatches(loader: DataLoader, epoch: number, count: number): Genera
   }
 }
 
-/** Recomputes every BatchNorm's running mean/var over `batches` batches of `loader` (epoch `epoch`). */
-export function recalibrateBatchNorm(model: Module, loader: DataLoader, epoch: number, batches: number): void {
+/**
+ * Recomputes every BatchNorm's running mean/var over `batches` batches of `loader` (epoch `epoch`): a loader
+ * adapter around @adder/nn's recalibrateBatchNorm, which does the work.
+ */
+export function recalibrateBatchNormFromLoader(model: Module, loader: DataLoader, epoch: number, batches: number): void {
   if (batches <= 0) return;
-  recalibrate(model, firstBatches(loader, epoch, batches));
+  recalibrateBatchNorm(model, firstBatches(loader, epoch, batches));
 }

@@ -8,11 +8,11 @@ import { DataLoader } from '@adder/data';
 import { SGD, crossEntropy, distillationLoss, type Module } from '@adder/nn';
 import { argmax, backendNotice, manualSeed, setBackend, setNumThreads } from '@adder/tensor';
 import { UsageError } from './cli/flags';
-import { recalibrateBatchNorm } from './bn-recalibration';
+import { recalibrateBatchNormFromLoader } from './bn-recalibration';
 import { loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint';
 import { type TrainConfig, epochLr, stepLr } from './config';
 import { firstN, loadData } from './datasets';
-import { evaluate } from './evaluate';
+import { evaluate } from './eval/evaluate';
 import { buildModel, inferModelSpec } from './models';
 import { readCheckpointWeights } from './eval/weights';
 import { trainStep } from './train-step';
@@ -232,7 +232,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       // ---- evaluation ----
       let test: ReturnType<typeof evaluate> | null = null;
       if (epoch % config.evalEvery === 0 || epoch === config.epochs) {
-        if (config.bnRecalibBatches > 0) recalibrateBatchNorm(model, recalibLoader, epoch, config.bnRecalibBatches);
+        if (config.bnRecalibBatches > 0) recalibrateBatchNormFromLoader(model, recalibLoader, epoch, config.bnRecalibBatches);
         test = evaluate(model, testLoader, data.numClasses);
         lastAcc = test.top1;
       }

@@ -5,4 +5,4 @@ export { Adder2d, type Adder2dLayerOptions } from './adder2d-layer';
 export { type NetworkKind } from './models/kind';
 export { resnet, CifarResNet, BasicBlock, type ResNetOptions } from './models/resnet-cifar';
 export { resnet50, ImageNetResNet50, Bottleneck, type ResNet50Options } from './models/resnet50';
-export { countOps, formatOpCount, formatCount, paperFigures, type OpCount, type LayerOps, type OpLayerType, type OpTotals, type PaperFigures } from './ops';
+export { countOps, formatOpCount, formatCount, paperFigures, type OpCount, type LayerOps, type OpLayerType, type OpTotals, type PaperFigures } from './op-count';

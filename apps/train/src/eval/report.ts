@@ -1,5 +1,5 @@
 // Text report of an evaluation: top-1/top-5, per-class accuracy and the confusion matrix.
-import { type EvalResult, perClassAccuracy } from '../evaluate';
+import { type EvalResult, perClassAccuracy } from './evaluate';
 
 const pct = (x: number): string => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(2).padStart(6)}%`);
 

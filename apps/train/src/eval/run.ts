@@ -5,7 +5,7 @@ import { DataLoader } from '@adder/data';
 import type { Module } from '@adder/nn';
 import { getBackend, setBackend, setNumThreads } from '@adder/tensor';
 import { firstN, loadTestData } from '../datasets';
-import { type EvalResult, evaluate } from '../evaluate';
+import { type EvalResult, evaluate } from './evaluate';
 import { ArchitectureInferenceError, type ModelSpec, buildModel, inferModelSpec } from '../models';
 import { writeFileAtomic } from '../run-folder';
 import type { EvalConfig } from './config';
