@@ -1,4 +1,5 @@
-// The registry case for 'adder2d' (surrogate gradient): its declared backward against the reference transcription.
+// The registry case for 'adder2d' (surrogate gradient): its declared backward against the reference transcription;
+// run by adder2d.test.ts, and registry.test.ts checks that the case tables cover the registry.
 import fc from 'fast-check';
 import { Tensor } from '@adder/autograd';
 import { checkDeclaredBackward, declaredBackwardCase, makeTensor, type CaseTable, type Layout } from '@adder/autograd/testing';

@@ -5,6 +5,7 @@ import { Generator, NDArray, Storage, numelOf } from '@adder/tensor';
 import { adder2d } from '../src/index';
 import { oracleBackward } from './adderOracle';
 import { dense, expectClose, normal } from './helpers';
+import { cases } from './adder2d.cases';
 
 /** A float64 array of uniform values in [lo, hi], each with a random sign when `signed`. */
 function uniform(shape: number[], seed: number, lo: number, hi: number, signed: boolean): NDArray {
@@ -115,3 +116,7 @@ describe('adder2d', () => {
 function fromValue(v: number): NDArray {
   return NDArray.fromTyped(Float64Array.of(v), [1, 1, 1, 1]);
 }
+
+describe('the adder2d Function matches its declared backward (registry case)', () => {
+  for (const [name, c] of Object.entries(cases)) it(`${name} (${c.kind})`, () => c.check());
+});

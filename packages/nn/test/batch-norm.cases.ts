@@ -1,4 +1,5 @@
-// Gradcheck case for the batch_norm Function (batch statistics and running statistics), read by registry.test.ts.
+// Gradcheck case for the batchNorm Function (batch statistics and running statistics), run by batch-norm.test.ts;
+// registry.test.ts checks that the case tables cover the registry.
 import fc from 'fast-check';
 import type { Tensor } from '@adder/autograd';
 import { fromArray } from '@adder/tensor';
@@ -23,7 +24,7 @@ const bnProblem: fc.Arbitrary<GradProblem> = fc
     return { inputs: [x, w, b], fn: (xx: Tensor, ww: Tensor, bb: Tensor) => batchNorm(xx, ww, bb, opts) };
   });
 
-/** batch_norm -> its gradcheck case. */
+/** batchNorm -> its gradcheck case. */
 export const cases: CaseTable = {
-  batch_norm: gradcheckCase(bnProblem, { numRuns: 30 }),
+  batchNorm: gradcheckCase(bnProblem, { numRuns: 30 }),
 };

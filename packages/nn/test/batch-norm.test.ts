@@ -3,6 +3,7 @@ import { Tensor, tensor } from '@adder/autograd';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d, Identity, Sequential, recalibrateBatchNorm } from '../src/index';
 import { channelStats, maxAbsDiff, naiveBatchNorm } from './helpers/naive';
+import { cases } from './batch-norm.cases';
 
 function t(data: number[][]): Tensor {
   return tensor(data, { dtype: 'float64' });
@@ -123,4 +124,8 @@ describe('recalibrateBatchNorm', () => {
     expect(model.training).toBe(false);
     expect(bn.training).toBe(false);
   });
+});
+
+describe('the batchNorm Function passes gradcheck', () => {
+  for (const [name, c] of Object.entries(cases)) it(name, () => c.check());
 });

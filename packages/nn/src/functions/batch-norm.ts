@@ -1,4 +1,4 @@
-// The batch_norm Function: normalisation over (N, *) per channel with a closed-form backward (one Function).
+// The batchNorm Function: normalisation over (N, *) per channel with a closed-form backward (one Function).
 import { defineFunction, type Tensor } from '@adder/autograd';
 import { NDArray, Storage, type TypedArray } from '@adder/tensor';
 import { NNError } from '../errors';
@@ -38,7 +38,7 @@ function checkVector(layer: string, what: string, a: NDArray, c: number): void {
 }
 
 const BatchNormFn = defineFunction<BatchNormOptions>({
-  name: 'batch_norm',
+  name: 'batchNorm',
   forward(ctx, xIn: NDArray, weight: NDArray, bias: NDArray) {
     const o = ctx.options;
     const layer = o.layer ?? 'batch_norm';
