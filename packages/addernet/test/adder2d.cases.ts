@@ -5,12 +5,13 @@ import { Tensor } from '@adder/autograd';
 import { checkDeclaredBackward, declaredBackwardCase, makeTensor, type CaseTable, type Layout } from '@adder/autograd/testing';
 import { NDArray } from '@adder/tensor';
 import { adder2d } from '../src/index';
-import { oracleBackward, type Dense } from './adderOracle';
+import type { Dense } from '@adder/tensor/testing';
+import { oracleBackward } from './adderOracle';
 import { dense } from './helpers';
 
 /** A Dense oracle result as an NDArray. */
 function toNDArray(d: Dense): NDArray {
-  return NDArray.fromTyped(d.data, d.shape);
+  return NDArray.fromTyped(Float64Array.from(d.data), d.shape);
 }
 
 const problemArb = fc.record({

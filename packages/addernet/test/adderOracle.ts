@@ -1,14 +1,12 @@
 // The test oracle: a literal float64 transcription of the reference's adder2d_function and adder Function
 // (the seed's unfold -> permute -> broadcasting forward/backward -> fold), with plain loops. Slow on purpose.
+// Its arrays are the workspace's one oracle type, Dense of @adder/tensor/testing (row-major numbers, float64).
+import type { Dense } from '@adder/tensor/testing';
 
-/** A float64 array with its shape. */
-export interface Dense {
-  data: Float64Array;
-  shape: number[];
-}
+export type { Dense };
 
 /** torch.nn.functional.unfold of a (1, C, H, W) array: (C*kh*kw, Ho*Wo), row (c*kh + i)*kw + j, column oh*Wo + ow. */
-function unfold(x: Float64Array, c: number, h: number, w: number, k: number, padding: number, stride: number): Float64Array[] {
+function unfold(x: ArrayLike<number>, c: number, h: number, w: number, k: number, padding: number, stride: number): Float64Array[] {
   const ho = Math.floor((h - k + 2 * padding) / stride) + 1;
   const wo = Math.floor((w - k + 2 * padding) / stride) + 1;
   const rows: Float64Array[] = [];
@@ -71,7 +69,7 @@ function columns(x: Dense, wt: Dense, stride: number, padding: number) {
     xCol.push(row);
   }
   const wCol: Float64Array[] = [];
-  for (let co = 0; co < nF; co++) wCol.push(wt.data.slice(co * kSize, (co + 1) * kSize));
+  for (let co = 0; co < nF; co++) wCol.push(Float64Array.from(wt.data.slice(co * kSize, (co + 1) * kSize)));
   return { nX, dX, hX, wX, nF, hF, hOut, wOut, kSize, pSize, L: pSize * nX, xCol, wCol };
 }
 
@@ -89,7 +87,7 @@ export function oracleForward(x: Dense, wt: Dense, stride: number, padding: numb
       out[(n * c.nF + co) * c.pSize + p] = -s;
     }
   }
-  return { data: out, shape: [c.nX, c.nF, c.hOut, c.wOut] };
+  return { data: Array.from(out), shape: [c.nX, c.nF, c.hOut, c.wOut] };
 }
 
 /** The adder Function's backward, then back through the permutes, views and unfold: returns dX (NCHW) and the scaled dW. */
@@ -138,5 +136,5 @@ export function oracleBackward(x: Dense, wt: Dense, gradOut: Dense, stride: numb
     }
   }
   const gx = fold(uGrad, c.nX * c.dX, c.hX, c.wX, c.hF, padding, stride);
-  return { gradX: { data: gx, shape: [...x.shape] }, gradW: { data: gw, shape: [...wt.shape] }, rawGradW: raw };
+  return { gradX: { data: Array.from(gx), shape: [...x.shape] }, gradW: { data: Array.from(gw), shape: [...wt.shape] }, rawGradW: raw };
 }

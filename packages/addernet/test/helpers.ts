@@ -1,7 +1,7 @@
 // Test helpers: seeded random inputs, NDArray <-> oracle conversion, and a relative closeness check.
 import { expect } from 'vitest';
 import { Generator, NDArray, randn, type DType } from '@adder/tensor';
-import type { Dense } from './adderOracle';
+import type { Dense } from '@adder/tensor/testing';
 
 /** A seeded N(mean, std) array. */
 export function normal(shape: number[], seed: number, dtype: DType = 'float64', std = 1, mean = 0): NDArray {
@@ -10,7 +10,7 @@ export function normal(shape: number[], seed: number, dtype: DType = 'float64', 
 
 /** The oracle's float64 copy of an NDArray. */
 export function dense(a: NDArray): Dense {
-  return { data: Float64Array.from(a.contiguous().toTyped()), shape: [...a.shape] };
+  return { data: Array.from(a.contiguous().toTyped()), shape: [...a.shape] };
 }
 
 /** Expects equal shapes and |a - b| <= atol + rtol * max|b| elementwise (the scale is the whole array's). */

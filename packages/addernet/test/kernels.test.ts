@@ -36,7 +36,7 @@ describe('adder kernels vs the reference transcription (float64)', () => {
         const g = normal([...y.shape], c.seed + 2);
         const back = oracleBackward(dense(x), dense(wt), dense(g), c.stride, c.padding, 0.2);
         expectClose(adderBackwardInput(x, wt, g, c.stride, c.padding), back.gradX, 1e-12, 1e-12);
-        expectClose(adderBackwardWeightRaw(x, wt, g, c.stride, c.padding), { data: back.rawGradW, shape: [...wt.shape] }, 1e-12, 1e-12);
+        expectClose(adderBackwardWeightRaw(x, wt, g, c.stride, c.padding), { data: Array.from(back.rawGradW), shape: [...wt.shape] }, 1e-12, 1e-12);
         expectClose(adderBackwardWeight(x, wt, g, c.stride, c.padding, 0.2), back.gradW, 1e-12, 1e-12);
       }),
       { numRuns: 60 },

@@ -1,10 +1,7 @@
 // Naive reference kernels (plain index loops over row-major number arrays): the oracles of the kernel tests.
+import type { Dense } from './oracle';
 
-/** A row-major array of numbers with its shape. */
-export interface Dense {
-  shape: number[];
-  data: number[];
-}
+export type { Dense };
 
 /** (B?, M, K) x (B?, K, N) with broadcasting of one leading batch dim; the triple loop. */
 export function naiveMatmul(a: Dense, b: Dense): Dense {

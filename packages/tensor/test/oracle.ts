@@ -1,7 +1,9 @@
 // Naive reference implementations (plain index arithmetic over flat row-major JS arrays) that the tests trust.
 // Nothing here imports from src: each function is written from the definition, slowly and obviously.
+// The shared test utility of the workspace: naive-kernels.ts and addernet's adderOracle.ts use its Dense
+// (other packages' tests import it as '@adder/tensor/testing').
 
-/** A dense row-major array: the oracle's only data type. */
+/** A dense row-major array: the oracles' only data type. */
 export interface Dense {
   shape: number[];
   data: number[];
