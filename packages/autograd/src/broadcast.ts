@@ -1,5 +1,8 @@
-// The ONE place where a broadcast gradient is summed back to its input's shape (PyTorch's sum_to).
-import { NDArray, sameShape, sum } from '@adder/tensor';
+// sumToShape: how the backward of a broadcasting op gives each input a gradient of that input's shape
+// (PyTorch's sum_to). The binary ops (add, mul, where, matmul, ...) and expand call it in their own
+// backward; the engine sums nothing and rejects a gradient whose shape is not its input's.
+import { NDArray, fmtShape, sameShape, sum } from '@adder/tensor';
+import { AutogradError } from './errors';
 
 /** True when `from` broadcasts to `to` (NumPy rules: trailing dims equal or 1 in `from`). */
 export function isExpandableTo(from: readonly number[], to: readonly number[]): boolean {
@@ -12,9 +15,15 @@ export function isExpandableTo(from: readonly number[], to: readonly number[]): 
   return true;
 }
 
-/** Sums `grad` over the dims that broadcasting added or stretched, giving an array of `shape`. */
+/**
+ * Sums `grad` over the dims that broadcasting added or stretched, giving an array of `shape`
+ * (`grad` itself when it already has that shape). Throws when `shape` does not broadcast to grad's shape.
+ */
 export function sumToShape(grad: NDArray, shape: readonly number[]): NDArray {
   if (sameShape(grad.shape, shape)) return grad;
+  if (!isExpandableTo(shape, grad.shape)) {
+    throw new AutogradError('sumToShape', `shape ${fmtShape(shape)} does not broadcast to the gradient's shape ${fmtShape(grad.shape)}`);
+  }
   const lead = grad.ndim - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < grad.ndim; i++) {

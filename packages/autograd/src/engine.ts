@@ -1,22 +1,19 @@
 // The backward engine: Kahn's algorithm over the graph in reverse topological order, iteratively.
+// It walks Nodes only; how a gradient is stored on a tensor (.grad, +=) is the caller's `accumulate`
+// (Tensor.backward passes it), so this module needs Tensor's type and not the class.
 import { NDArray, add, fmtShape, sameShape } from '@adder/tensor';
-import { isExpandableTo, sumToShape } from './broadcast';
 import { AutogradError } from './errors';
-import { Node, type Edge } from './function';
-import { Tensor } from './tensor';
+import { Node, type Edge } from './node';
+import type { Tensor } from './tensor';
 
-/** Adds `grad` into a tensor's `.grad` (+=), copying on first write so no caller array is aliased. */
-export function accumulateInto(t: Tensor, grad: NDArray): void {
-  if (t.grad === null) {
-    t.grad = new Tensor(grad.clone());
-    return;
-  }
-  const g = t.grad.data;
-  if (g.isContiguous && sameShape(g.shape, grad.shape) && g.dtype === grad.dtype) add(g, grad, g);
-  else t.grad = new Tensor(add(g, grad));
-}
+/** Receives the gradient reaching a leaf, or a non-leaf that asked for retainGrad(). */
+export type Accumulate = (t: Tensor, grad: NDArray) => void;
 
-/** Runs the node's backward and validates count, dtype and shape of each wanted gradient. */
+/**
+ * Runs the node's backward and checks count, dtype and shape of each wanted gradient. The shape must be
+ * the input's exactly: nothing is broadcast or summed here, so a wrong gradient cannot slip through
+ * because it happens to broadcast (a Function whose inputs broadcast reduces with sumToShape itself).
+ */
 function callBackward(node: Node, gradOut: NDArray): (NDArray | null)[] {
   const name = node.def.name;
   const grads = node.def.backward(node.ctx, gradOut);
@@ -28,16 +25,15 @@ function callBackward(node: Node, gradOut: NDArray): (NDArray | null)[] {
     const g = grads[i];
     if (node.next[i] === null || g === null || g === undefined) continue;
     if (!(g instanceof NDArray)) throw new AutogradError(name, `backward gradient ${i} is not an NDArray`);
-    const want = node.inputShapes[i]!;
     if (g.dtype !== node.inputDtypes[i]) {
       throw new AutogradError(name, `backward gradient ${i} has dtype ${g.dtype}, but input ${i} is ${node.inputDtypes[i]}`);
     }
+    const want = node.inputShapes[i]!;
     if (!sameShape(g.shape, want)) {
-      // PyTorch's validate_outputs: a gradient of a broadcast shape is summed back to the input's shape.
-      if (!isExpandableTo(want, g.shape)) {
-        throw new AutogradError(name, `backward gradient ${i} has shape ${fmtShape(g.shape)}, but input ${i} has shape ${fmtShape(want)}`);
-      }
-      grads[i] = sumToShape(g, want);
+      throw new AutogradError(
+        name,
+        `backward gradient ${i} has shape ${fmtShape(g.shape)}, but input ${i} has shape ${fmtShape(want)} (a backward returns each input's exact shape; reduce a broadcast gradient with sumToShape(grad, inputShape))`,
+      );
     }
   }
   return grads;
@@ -47,7 +43,7 @@ function callBackward(node: Node, gradOut: NDArray): (NDArray | null)[] {
  * Backpropagates `grad` from `rootNode`. Each node runs once, after every consumer has added its
  * gradient (dependency counts), so shared nodes and leaves accumulate with +=. No recursion.
  */
-export function runBackward(rootNode: Node, grad: NDArray, retainGraph: boolean): void {
+export function runBackward(rootNode: Node, grad: NDArray, retainGraph: boolean, accumulate: Accumulate): void {
   // 1. count, for every reachable node, how many graph edges point at it
   const deps = new Map<Node, number>();
   deps.set(rootNode, 0);
@@ -75,7 +71,7 @@ export function runBackward(rootNode: Node, grad: NDArray, retainGraph: boolean)
     pending.delete(node);
     let grads: (NDArray | null)[] | null = null;
     if (g !== undefined) {
-      if (node.retained !== null) accumulateInto(node.retained, g);
+      if (node.retained !== null) accumulate(node.retained, g);
       grads = callBackward(node, g);
     }
     if (!retainGraph) node.ctx.release();
@@ -93,7 +89,7 @@ export function runBackward(rootNode: Node, grad: NDArray, retainGraph: boolean)
         deps.set(e, c);
         if (c === 0) ready.push(e);
       } else if (gi !== null) {
-        accumulateInto(e, gi);
+        accumulate(e, gi);
       }
     }
   }

@@ -1,7 +1,7 @@
 // gradcheck: the analytic Jacobian (one backward per output element) against central differences, in float64.
 import { fmtShape, isFloat, zeros } from '@adder/tensor';
 import { AutogradError } from './errors';
-import { Node } from './function';
+import { Node } from './node';
 import { noGrad } from './grad-mode';
 import { Tensor } from './tensor';
 

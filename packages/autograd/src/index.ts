@@ -1,10 +1,15 @@
 // @adder/autograd: the differentiable Tensor, the Function registry, the backward engine and gradcheck.
 // Higher-order gradients are not supported (backward computes on NDArrays and records no graph).
 export { Tensor, type BackwardOptions } from './tensor';
+// attaches Tensor's op methods (t.add, t.sum, ...): the one module that imports both Tensor and the ops
+import './tensor-methods';
+export type { TensorMethods } from './tensor-methods';
 export { tensor, fromNDArray, zeros, ones, full, randn, rand, type TensorOptions, type TensorDataOptions, type RandomOptions } from './creation';
 export { noGrad, noGradAsync, isGradEnabled } from './grad-mode';
 export { AutogradError } from './errors';
-export { defineFunction, listFunctions, getFunction, Node, type Context, type FunctionDef, type ApplyFn } from './function';
+export { defineFunction, listFunctions, getFunction, type ApplyFn } from './function';
+export type { Context, FunctionDef } from './context';
+export { Node } from './node';
 export { sumToShape, isExpandableTo } from './broadcast';
 export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, relu, sigmoid, tanh, square, clamp, where, type Operand, type ClampOptions } from './ops/elementwise';
 export { sum, mean, variance, max, min, logsumexp, logSoftmax, softmax, type ReduceOptions, type VarOptions, type ExtremumOptions, type SoftmaxOptions } from './ops/reduce';

@@ -6,10 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Generator, NDArray, Storage, fmtShape, numelOf, sameShape, type DType } from '@adder/tensor';
-import { AutogradError } from './errors';
-import { getFunction, listFunctions } from './function';
-import { gradcheck, type GradcheckOptions } from './gradcheck';
-import { Tensor } from './tensor';
+// Through the package entry, so that importing this module alone registers every Function and attaches Tensor's methods.
+import { AutogradError, Tensor, getFunction, gradcheck, listFunctions, type GradcheckOptions } from './index';
 
 // ---------------------------------------------------------------- case tables
 

@@ -2,7 +2,7 @@
 // view chains, deep chains, double backward, noGrad, released saved tensors and declared backwards.
 import { describe, expect, it } from 'vitest';
 import * as K from '@adder/tensor';
-import { defineFunction, gradcheck, isGradEnabled, noGrad, noGradAsync, tensor, type Tensor } from '@adder/autograd';
+import { defineFunction, gradcheck, isGradEnabled, noGrad, noGradAsync, sumToShape, tensor, type Tensor } from '@adder/autograd';
 import { checkDeclaredBackward, makeTensor } from '@adder/autograd/testing';
 
 const f64 = (data: number[] | number[][], requiresGrad = true): Tensor => tensor(data, { dtype: 'float64', requiresGrad });
@@ -197,14 +197,21 @@ describe('graph shapes', () => {
     expect(seen).toEqual([[true, false]]);
   });
 
-  it('a backward that returns a broadcast-shaped gradient is summed to the input shape (PyTorch validate_outputs)', () => {
-    const widen = defineFunction({
+  it('a Function whose input broadcasts reduces its gradient itself, with sumToShape (the engine sums nothing)', () => {
+    const widen = defineFunction<{}, { shape: readonly number[] }>({
       name: 'graphTestWiden',
-      forward: (_ctx, a: K.NDArray) => K.mul(a, K.ones([2, 3], a.dtype)),
-      backward: (_ctx, g) => [g], // shape [2, 3] for an input of shape [3]
+      forward(ctx, a: K.NDArray) {
+        ctx.save({ shape: a.shape });
+        return K.mul(a, K.ones([2, 3], a.dtype));
+      },
+      backward: (ctx, g) => [sumToShape(g, ctx.saved.shape)], // [2, 3] summed back to [3]
     });
     const x = f64([1, 2, 3]);
     widen(x).mul(f64([[1, 2, 3], [4, 5, 6]], false)).sum().backward();
     expect(flat(x.grad)).toEqual([5, 7, 9]);
+    // the same in add's own backward: b [3] broadcast over 2 rows gets the column sums
+    const b = f64([1, 2, 3]);
+    f64([[1, 1, 1], [1, 1, 1]], false).add(b).mul(f64([[1, 2, 3], [4, 5, 6]], false)).sum().backward();
+    expect(flat(b.grad)).toEqual([5, 7, 9]);
   });
 });

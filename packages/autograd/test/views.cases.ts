@@ -1,7 +1,7 @@
-// Gradcheck cases for the view/layout Functions and matmul, keyed by Function name (read by registry.test.ts).
+// Gradcheck cases for the view/layout Functions, keyed by Function name (ops/views.ts; run by views.test.ts).
 import fc from 'fast-check';
-import { cast, contiguous, expand, matmul, permute, reshape, slice, squeeze, unsqueeze, view, type Tensor } from '@adder/autograd';
-import { gradcheckCase, makeTensor, shapeArb, tensorArb, type CaseTable, type GradProblem } from '@adder/autograd/testing';
+import { cast, contiguous, expand, permute, reshape, slice, squeeze, unsqueeze, view, type Tensor } from '@adder/autograd';
+import { gradcheckCase, shapeArb, tensorArb, type CaseTable, type GradProblem } from '@adder/autograd/testing';
 
 /** A drawn tensor plus a parameter drawn from its shape, checked through `f(x, param)`. */
 function withParam<P>(param: (shape: number[]) => fc.Arbitrary<P>, f: (x: Tensor, p: P) => Tensor, layouts?: Parameters<typeof tensorArb>[2]): fc.Arbitrary<GradProblem> {
@@ -28,26 +28,7 @@ function permutationArb(n: number): fc.Arbitrary<number[]> {
   return fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n });
 }
 
-/** matmul problems: (..., M, K) x (..., K, N) with broadcast batch dims, or 1-D operands. */
-const matmulProblems: fc.Arbitrary<GradProblem> = fc
-  .record({
-    m: fc.integer({ min: 1, max: 4 }),
-    k: fc.integer({ min: 1, max: 4 }),
-    n: fc.integer({ min: 1, max: 4 }),
-    batchA: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
-    ones: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
-    aVec: fc.boolean(),
-    bVec: fc.boolean(),
-  })
-  .chain(({ m, k, n, batchA, ones, aVec, bVec }) => {
-    const batchB = batchA.map((d, i) => (ones[i] ? 1 : d)).slice(ones[0] ? 1 : 0);
-    const sa = aVec ? [k] : [...batchA, m, k];
-    const sb = bVec ? [k] : [...batchB, k, n];
-    return fc.tuple(tensorArb(sa), tensorArb(sb));
-  })
-  .map(([a, b]) => ({ inputs: [a, b], fn: (x: Tensor, y: Tensor) => matmul(x, y) }));
-
-/** View Functions and matmul -> their gradcheck cases. */
+/** View Functions -> their gradcheck cases. */
 export const cases: CaseTable = {
   reshape: gradcheckCase(withParam((s) => factorsArb(numel(s)), (x, shape) => reshape(x, shape))),
   // view needs a viewable layout: a contiguous or sliced input merged/split along its contiguous dims
@@ -74,8 +55,4 @@ export const cases: CaseTable = {
   // float64 -> float32 -> float64 is the identity up to float32 rounding: a wide step keeps that rounding
   // far below the tolerance (the function is linear, so the step adds no truncation error)
   cast: gradcheckCase(withParam(() => fc.constant(0), (x) => cast(cast(x, 'float32'), 'float64')), { eps: 1e-2 }),
-  matmul: gradcheckCase(matmulProblems),
 };
-
-/** A contiguous float64 leaf for the view tests (exported for the graph tests). */
-export const leaf = (shape: number[], seed = 1): Tensor => makeTensor(shape, 'contiguous', seed);

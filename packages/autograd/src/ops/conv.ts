@@ -4,15 +4,15 @@ import type { Conv2dOptions, FoldOptions, NDArray, UnfoldOptions } from '@adder/
 import { defineFunction } from '../function';
 import type { Tensor } from '../tensor';
 
-const Conv2dFn = defineFunction<Conv2dOptions>({
+const Conv2dFn = defineFunction<Conv2dOptions, { x: NDArray; w: NDArray }>({
   name: 'conv2d',
   forward(ctx, x: NDArray, w: NDArray, b?: NDArray) {
-    ctx.saveForBackward(x, w);
+    ctx.save({ x, w });
     return K.conv2d(x, w, b ?? null, ctx.options);
   },
   // dx = conv2d^T(dy, w), dw = dy (x) im2col(x)^T, db = sum of dy over batch and space
   backward(ctx, g) {
-    const [x, w] = ctx.savedTensors as [NDArray, NDArray];
+    const { x, w } = ctx.saved;
     const need = ctx.needsInputGrad;
     const gx = need[0] ? K.conv2dBackwardInput(g, w, x.shape, ctx.options) : null;
     const gw = need[1] ? K.conv2dBackwardWeight(g, x, w.shape, ctx.options) : null;
@@ -21,15 +21,15 @@ const Conv2dFn = defineFunction<Conv2dOptions>({
   },
 });
 
-const UnfoldFn = defineFunction<UnfoldOptions>({
+const UnfoldFn = defineFunction<UnfoldOptions, { shape: readonly number[] }>({
   name: 'unfold',
   forward(ctx, x: NDArray) {
-    ctx.saved.shape = x.shape;
+    ctx.save({ shape: x.shape });
     return K.unfold(x, ctx.options);
   },
   // fold is unfold's adjoint: each column entry goes back to the pixel it was read from
   backward(ctx, g) {
-    const shape = ctx.saved.shape as number[];
+    const { shape } = ctx.saved;
     return [K.fold(g, { ...ctx.options, outputSize: [shape[2]!, shape[3]!] })];
   },
 });

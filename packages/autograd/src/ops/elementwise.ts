@@ -1,6 +1,7 @@
 // Differentiable element-wise Functions (broadcasting binaries, unaries, clamp, where).
 import * as K from '@adder/tensor';
 import type { NDArray } from '@adder/tensor';
+import { sumToShape } from '../broadcast';
 import { AutogradError } from '../errors';
 import { defineFunction } from '../function';
 import { Tensor } from '../tensor';
@@ -21,54 +22,83 @@ function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
   return [a, typeof b === 'number' ? constantLike(b, a) : b];
 }
 
-// Binary Functions return gradients of the broadcast shape; the engine sums them to each input's shape.
-const AddFn = defineFunction({
+/** What a binary Function saves: both operands (whose shapes its backward reduces the gradient to). */
+interface Operands {
+  a: NDArray;
+  b: NDArray;
+}
+/** The operands' shapes, for the binary Functions whose gradient does not need their values. */
+interface OperandShapes {
+  aShape: readonly number[];
+  bShape: readonly number[];
+}
+
+// The binary Functions broadcast: the output gradient g has the broadcast shape, and each operand's
+// gradient is summed back over the dims that broadcasting stretched (sumToShape) to that operand's shape.
+const AddFn = defineFunction<{}, OperandShapes>({
   name: 'add',
-  forward: (_ctx, a: NDArray, b: NDArray) => K.add(a, b),
-  backward: (_ctx, g) => [g, g],
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.save({ aShape: a.shape, bShape: b.shape });
+    return K.add(a, b);
+  },
+  backward(ctx, g) {
+    const { aShape, bShape } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
+    return [needA ? sumToShape(g, aShape) : null, needB ? sumToShape(g, bShape) : null];
+  },
 });
-const SubFn = defineFunction({
+const SubFn = defineFunction<{}, OperandShapes>({
   name: 'sub',
-  forward: (_ctx, a: NDArray, b: NDArray) => K.sub(a, b),
-  backward: (ctx, g) => [g, ctx.needsInputGrad[1] ? K.neg(g) : null],
+  forward(ctx, a: NDArray, b: NDArray) {
+    ctx.save({ aShape: a.shape, bShape: b.shape });
+    return K.sub(a, b);
+  },
+  backward(ctx, g) {
+    const { aShape, bShape } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
+    return [needA ? sumToShape(g, aShape) : null, needB ? sumToShape(K.neg(g), bShape) : null];
+  },
 });
-const MulFn = defineFunction({
+const MulFn = defineFunction<{}, Operands>({
   name: 'mul',
   forward(ctx, a: NDArray, b: NDArray) {
-    ctx.saveForBackward(a, b);
+    ctx.save({ a, b });
     return K.mul(a, b);
   },
   backward(ctx, g) {
-    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
-    return [ctx.needsInputGrad[0] ? K.mul(g, b) : null, ctx.needsInputGrad[1] ? K.mul(g, a) : null];
+    const { a, b } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
+    return [needA ? sumToShape(K.mul(g, b), a.shape) : null, needB ? sumToShape(K.mul(g, a), b.shape) : null];
   },
 });
-const DivFn = defineFunction({
+const DivFn = defineFunction<{}, Operands>({
   name: 'div',
   forward(ctx, a: NDArray, b: NDArray) {
-    ctx.saveForBackward(a, b);
+    ctx.save({ a, b });
     return K.div(a, b);
   },
   // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
   backward(ctx, g) {
-    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
-    const ga = ctx.needsInputGrad[0] ? K.div(g, b) : null;
-    const gb = ctx.needsInputGrad[1] ? K.neg(K.div(K.mul(g, a), K.mul(b, b))) : null;
+    const { a, b } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
+    const ga = needA ? sumToShape(K.div(g, b), a.shape) : null;
+    const gb = needB ? sumToShape(K.neg(K.div(K.mul(g, a), K.mul(b, b))), b.shape) : null;
     return [ga, gb];
   },
 });
-const PowFn = defineFunction({
+const PowFn = defineFunction<{}, Operands & { out: NDArray }>({
   name: 'pow',
   forward(ctx, a: NDArray, b: NDArray) {
     const out = K.pow(a, b);
-    ctx.saveForBackward(a, b, out);
+    ctx.save({ a, b, out });
     return out;
   },
   // d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a
   backward(ctx, g) {
-    const [a, b, out] = ctx.savedTensors as [NDArray, NDArray, NDArray];
-    const ga = ctx.needsInputGrad[0] ? K.mul(g, K.mul(b, K.pow(a, K.sub(b, 1)))) : null;
-    const gb = ctx.needsInputGrad[1] ? K.mul(g, K.mul(out, K.log(a))) : null;
+    const { a, b, out } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
+    const ga = needA ? sumToShape(K.mul(g, K.mul(b, K.pow(a, K.sub(b, 1)))), a.shape) : null;
+    const gb = needB ? sumToShape(K.mul(g, K.mul(out, K.log(a))), b.shape) : null;
     return [ga, gb];
   },
 });
@@ -77,109 +107,115 @@ const PowFn = defineFunction({
 function winnerWeight(a: NDArray, b: NDArray, wins: NDArray): NDArray {
   return K.add(wins.cast(a.dtype), K.mulScalar(K.eq(a, b).cast(a.dtype), 0.5));
 }
-const MaximumFn = defineFunction({
+const MaximumFn = defineFunction<{}, Operands>({
   name: 'maximum',
   forward(ctx, a: NDArray, b: NDArray) {
-    ctx.saveForBackward(a, b);
+    ctx.save({ a, b });
     return K.maximum(a, b);
   },
   backward(ctx, g) {
-    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    const { a, b } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
     const wa = winnerWeight(a, b, K.gt(a, b));
-    return [ctx.needsInputGrad[0] ? K.mul(g, wa) : null, ctx.needsInputGrad[1] ? K.mul(g, K.sub(1, wa)) : null];
+    return [needA ? sumToShape(K.mul(g, wa), a.shape) : null, needB ? sumToShape(K.mul(g, K.sub(1, wa)), b.shape) : null];
   },
 });
-const MinimumFn = defineFunction({
+const MinimumFn = defineFunction<{}, Operands>({
   name: 'minimum',
   forward(ctx, a: NDArray, b: NDArray) {
-    ctx.saveForBackward(a, b);
+    ctx.save({ a, b });
     return K.minimum(a, b);
   },
   backward(ctx, g) {
-    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
+    const { a, b } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
     const wa = winnerWeight(a, b, K.lt(a, b));
-    return [ctx.needsInputGrad[0] ? K.mul(g, wa) : null, ctx.needsInputGrad[1] ? K.mul(g, K.sub(1, wa)) : null];
+    return [needA ? sumToShape(K.mul(g, wa), a.shape) : null, needB ? sumToShape(K.mul(g, K.sub(1, wa)), b.shape) : null];
   },
 });
 
 const NegFn = defineFunction({ name: 'neg', forward: (_ctx, a: NDArray) => K.neg(a), backward: (_ctx, g) => [K.neg(g)] });
-const AbsFn = defineFunction({
+/** What a unary Function saves: its input `a` or its output `out`. */
+type Input = { a: NDArray };
+type Output = { out: NDArray };
+
+const AbsFn = defineFunction<{}, Input>({
   name: 'abs',
   forward(ctx, a: NDArray) {
-    ctx.saveForBackward(a);
+    ctx.save({ a });
     return K.abs(a);
   },
-  backward: (ctx, g) => [K.mul(g, K.sign(ctx.savedTensors[0]!))],
+  backward: (ctx, g) => [K.mul(g, K.sign(ctx.saved.a))],
 });
-const ExpFn = defineFunction({
+const ExpFn = defineFunction<{}, Output>({
   name: 'exp',
   forward(ctx, a: NDArray) {
     const out = K.exp(a);
-    ctx.saveForBackward(out);
+    ctx.save({ out });
     return out;
   },
-  backward: (ctx, g) => [K.mul(g, ctx.savedTensors[0]!)],
+  backward: (ctx, g) => [K.mul(g, ctx.saved.out)],
 });
-const LogFn = defineFunction({
+const LogFn = defineFunction<{}, Input>({
   name: 'log',
   forward(ctx, a: NDArray) {
-    ctx.saveForBackward(a);
+    ctx.save({ a });
     return K.log(a);
   },
-  backward: (ctx, g) => [K.div(g, ctx.savedTensors[0]!)],
+  backward: (ctx, g) => [K.div(g, ctx.saved.a)],
 });
-const SqrtFn = defineFunction({
+const SqrtFn = defineFunction<{}, Output>({
   name: 'sqrt',
   forward(ctx, a: NDArray) {
     const out = K.sqrt(a);
-    ctx.saveForBackward(out);
+    ctx.save({ out });
     return out;
   },
   // d sqrt(a) = 1 / (2 sqrt(a))
-  backward: (ctx, g) => [K.div(g, K.mulScalar(ctx.savedTensors[0]!, 2))],
+  backward: (ctx, g) => [K.div(g, K.mulScalar(ctx.saved.out, 2))],
 });
-const ReluFn = defineFunction({
+const ReluFn = defineFunction<{}, Output>({
   name: 'relu',
   forward(ctx, a: NDArray) {
     const out = K.relu(a);
-    ctx.saveForBackward(out);
+    ctx.save({ out });
     return out;
   },
-  backward: (ctx, g) => [K.where(K.gt(ctx.savedTensors[0]!, 0), g, 0)],
+  backward: (ctx, g) => [K.where(K.gt(ctx.saved.out, 0), g, 0)],
 });
-const SigmoidFn = defineFunction({
+const SigmoidFn = defineFunction<{}, Output>({
   name: 'sigmoid',
   forward(ctx, a: NDArray) {
     const out = K.sigmoid(a);
-    ctx.saveForBackward(out);
+    ctx.save({ out });
     return out;
   },
   // s' = s (1 - s)
   backward(ctx, g) {
-    const s = ctx.savedTensors[0]!;
+    const s = ctx.saved.out;
     return [K.mul(g, K.mul(s, K.sub(1, s)))];
   },
 });
-const TanhFn = defineFunction({
+const TanhFn = defineFunction<{}, Output>({
   name: 'tanh',
   forward(ctx, a: NDArray) {
     const out = K.tanh(a);
-    ctx.saveForBackward(out);
+    ctx.save({ out });
     return out;
   },
   // tanh' = 1 - tanh^2
   backward(ctx, g) {
-    const t = ctx.savedTensors[0]!;
+    const t = ctx.saved.out;
     return [K.mul(g, K.sub(1, K.square(t)))];
   },
 });
-const SquareFn = defineFunction({
+const SquareFn = defineFunction<{}, Input>({
   name: 'square',
   forward(ctx, a: NDArray) {
-    ctx.saveForBackward(a);
+    ctx.save({ a });
     return K.square(a);
   },
-  backward: (ctx, g) => [K.mul(g, K.mulScalar(ctx.savedTensors[0]!, 2))],
+  backward: (ctx, g) => [K.mul(g, K.mulScalar(ctx.saved.a, 2))],
 });
 
 /** Options of clamp: the bounds (either may be infinite). */
@@ -187,29 +223,31 @@ export interface ClampOptions {
   min: number;
   max: number;
 }
-const ClampFn = defineFunction<ClampOptions>({
+const ClampFn = defineFunction<ClampOptions, Input>({
   name: 'clamp',
   forward(ctx, a: NDArray) {
-    ctx.saveForBackward(a);
+    ctx.save({ a });
     return K.clamp(a, ctx.options.min, ctx.options.max);
   },
   // the gradient passes where min <= a <= max (torch.clamp)
   backward(ctx, g) {
-    const a = ctx.savedTensors[0]!;
+    const { a } = ctx.saved;
     const inside = K.mul(K.ge(a, ctx.options.min), K.le(a, ctx.options.max));
     return [K.where(inside, g, 0)];
   },
 });
 
-const WhereFn = defineFunction({
+const WhereFn = defineFunction<{}, OperandShapes & { mask: NDArray }>({
   name: 'where',
   forward(ctx, mask: NDArray, a: NDArray, b: NDArray) {
-    ctx.saveForBackward(mask);
+    ctx.save({ mask, aShape: a.shape, bShape: b.shape });
     return K.where(mask, a, b);
   },
+  // mask, a and b broadcast together: each branch's gradient is summed back to its operand's shape
   backward(ctx, g) {
-    const mask = ctx.savedTensors[0]!;
-    return [null, ctx.needsInputGrad[1] ? K.where(mask, g, 0) : null, ctx.needsInputGrad[2] ? K.where(mask, 0, g) : null];
+    const { mask, aShape, bShape } = ctx.saved;
+    const [, needA, needB] = ctx.needsInputGrad;
+    return [null, needA ? sumToShape(K.where(mask, g, 0), aShape) : null, needB ? sumToShape(K.where(mask, 0, g), bShape) : null];
   },
 });
 

@@ -8,28 +8,30 @@ import { Tensor } from '../tensor';
 export interface IndexOptions {
   axis: number;
 }
-const GatherFn = defineFunction<IndexOptions>({
+/** What gather and indexSelect save: the input's shape and the int32 index. */
+interface Indexed {
+  shape: readonly number[];
+  index: NDArray;
+}
+const GatherFn = defineFunction<IndexOptions, Indexed>({
   name: 'gather',
   forward(ctx, a: NDArray, index: NDArray) {
-    ctx.saved.shape = a.shape;
-    ctx.saveForBackward(index);
+    ctx.save({ shape: a.shape, index });
     return K.gather(a, ctx.options.axis, index);
   },
   // each output element came from one input element: scatter-add the gradient back there
-  backward: (ctx, g) => [K.scatterAdd(ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!, g), null],
+  backward: (ctx, g) => [K.scatterAdd(ctx.saved.shape, ctx.options.axis, ctx.saved.index, g), null],
 });
-const IndexSelectFn = defineFunction<IndexOptions>({
+const IndexSelectFn = defineFunction<IndexOptions, Indexed>({
   name: 'indexSelect',
   forward(ctx, a: NDArray, index: NDArray) {
-    ctx.saved.shape = a.shape;
-    ctx.saveForBackward(index);
+    ctx.save({ shape: a.shape, index });
     return K.indexSelect(a, ctx.options.axis, index);
   },
   // indexSelect is a gather with the 1-d index broadcast over the other axes
   backward(ctx, g) {
-    const shape = ctx.saved.shape as number[];
+    const { shape, index } = ctx.saved;
     const ax = K.normalizeAxis('indexSelect', ctx.options.axis, shape.length);
-    const index = ctx.savedTensors[0]!;
     const full = index.reshape(shape.map((_, i) => (i === ax ? index.size : 1))).expand(g.shape);
     return [K.scatterAdd(shape, ax, full, g), null];
   },

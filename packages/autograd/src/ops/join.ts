@@ -9,34 +9,34 @@ import type { Tensor } from '../tensor';
 export interface JoinOptions {
   axis: number;
 }
-const ConcatFn = defineFunction<JoinOptions>({
+const ConcatFn = defineFunction<JoinOptions, { axis: number; sizes: number[] }>({
   name: 'concat',
   forward(ctx, ...arrays: NDArray[]) {
     const out = K.concat(arrays, ctx.options.axis);
-    ctx.saved.axis = K.normalizeAxis('concat', ctx.options.axis, out.ndim);
-    ctx.saved.sizes = arrays.map((a) => a.shape[ctx.saved.axis as number]!);
+    const axis = K.normalizeAxis('concat', ctx.options.axis, out.ndim);
+    ctx.save({ axis, sizes: arrays.map((a) => a.shape[axis]!) });
     return out;
   },
   // each input's gradient is its window of the output gradient
   backward(ctx, g) {
-    const axis = ctx.saved.axis as number;
+    const { axis, sizes } = ctx.saved;
     let start = 0;
-    return (ctx.saved.sizes as number[]).map((size, i) => {
+    return sizes.map((size, i) => {
       const piece = ctx.needsInputGrad[i] ? g.slice(axis, start, start + size) : null;
       start += size;
       return piece;
     });
   },
 });
-const StackFn = defineFunction<JoinOptions>({
+const StackFn = defineFunction<JoinOptions, { axis: number }>({
   name: 'stack',
   forward(ctx, ...arrays: NDArray[]) {
     const out = K.stack(arrays, ctx.options.axis);
-    ctx.saved.axis = K.normalizeAxis('stack', ctx.options.axis, out.ndim);
+    ctx.save({ axis: K.normalizeAxis('stack', ctx.options.axis, out.ndim) });
     return out;
   },
   backward(ctx, g) {
-    const axis = ctx.saved.axis as number;
+    const { axis } = ctx.saved;
     return ctx.needsInputGrad.map((need, i) => (need ? g.slice(axis, i, i + 1).squeeze(axis) : null));
   },
 });

@@ -1,27 +1,29 @@
 // Differentiable matrix product with torch.matmul's rules (1-D operands, broadcast batch dims).
 import * as K from '@adder/tensor';
 import type { NDArray } from '@adder/tensor';
+import { sumToShape } from '../broadcast';
 import { defineFunction } from '../function';
 import type { Tensor } from '../tensor';
 import { squeeze, unsqueeze } from './views';
 
-const MatmulFn = defineFunction({
+const MatmulFn = defineFunction<{}, { a: NDArray; b: NDArray }>({
   name: 'matmul',
   forward(ctx, a: NDArray, b: NDArray) {
-    ctx.saveForBackward(a, b);
+    ctx.save({ a, b });
     return K.matmul(a, b);
   },
-  // dA = G B^T, dB = A^T G; broadcast batch dims are summed back by the engine.
+  // dA = G B^T, dB = A^T G; an operand whose batch dims were broadcast sums its gradient over them.
   backward(ctx, g) {
-    const [a, b] = ctx.savedTensors as [NDArray, NDArray];
-    const ga = ctx.needsInputGrad[0] ? K.matmul(g, b.transpose(-2, -1)) : null;
+    const { a, b } = ctx.saved;
+    const [needA, needB] = ctx.needsInputGrad;
+    const ga = needA ? sumToShape(K.matmul(g, b.transpose(-2, -1)), a.shape) : null;
     let gb: NDArray | null = null;
-    if (ctx.needsInputGrad[1]) {
+    if (needB) {
       if (b.ndim === 2 && a.ndim > 2) {
         // (B, M, K) x (K, N): fold the batch into rows, one (K, B*M) x (B*M, N) product.
         const k = a.shape[a.ndim - 1]!;
         gb = K.matmul(a.reshape([-1, k]).transpose(), g.reshape([-1, g.shape[g.ndim - 1]!]));
-      } else gb = K.matmul(a.transpose(-2, -1), g);
+      } else gb = sumToShape(K.matmul(a.transpose(-2, -1), g), b.shape);
     }
     return [ga, gb];
   },

@@ -5,33 +5,37 @@ import { AutogradError } from '../errors';
 import { applyWithContext, defineFunction } from '../function';
 import type { Tensor } from '../tensor';
 
-const MaxPool2dFn = defineFunction<Pool2dOptions>({
+/** What a pooling Function saves: the input's shape (and, for max pooling, the argmax indices). */
+interface InputShape {
+  shape: readonly number[];
+}
+
+const MaxPool2dFn = defineFunction<Pool2dOptions, InputShape & { indices: NDArray }>({
   name: 'maxPool2d',
   forward(ctx, x: NDArray) {
     const { values, indices } = K.maxPool2d(x, ctx.options);
-    ctx.saved.shape = x.shape;
-    ctx.saveForBackward(indices);
+    ctx.save({ shape: x.shape, indices });
     return values;
   },
-  backward: (ctx, g) => [K.maxPool2dBackward(g, ctx.savedTensors[0]!, ctx.saved.shape as number[])],
+  backward: (ctx, g) => [K.maxPool2dBackward(g, ctx.saved.indices, ctx.saved.shape)],
 });
 
-const AvgPool2dFn = defineFunction<Pool2dOptions>({
+const AvgPool2dFn = defineFunction<Pool2dOptions, InputShape>({
   name: 'avgPool2d',
   forward(ctx, x: NDArray) {
-    ctx.saved.shape = x.shape;
+    ctx.save({ shape: x.shape });
     return K.avgPool2d(x, ctx.options);
   },
-  backward: (ctx, g) => [K.avgPool2dBackward(g, ctx.saved.shape as number[], ctx.options)],
+  backward: (ctx, g) => [K.avgPool2dBackward(g, ctx.saved.shape, ctx.options)],
 });
 
-const AdaptiveAvgPool2dFn = defineFunction({
+const AdaptiveAvgPool2dFn = defineFunction<{}, InputShape>({
   name: 'adaptiveAvgPool2d',
   forward(ctx, x: NDArray) {
-    ctx.saved.shape = x.shape;
+    ctx.save({ shape: x.shape });
     return K.adaptiveAvgPool2d1(x);
   },
-  backward: (ctx, g) => [K.adaptiveAvgPool2d1Backward(g, ctx.saved.shape as number[])],
+  backward: (ctx, g) => [K.adaptiveAvgPool2d1Backward(g, ctx.saved.shape)],
 });
 
 /** Max pooling as torch.nn.functional.max_pool2d (padding acts as -infinity; the first maximum wins). */
@@ -40,7 +44,7 @@ export const maxPool2d = (x: Tensor, options: Pool2dOptions): Tensor => MaxPool2
 /** maxPool2d that also returns the int32 argmax indices (flat h*W + w within each input plane). */
 export function maxPool2dWithIndices(x: Tensor, options: Pool2dOptions): { values: Tensor; indices: NDArray } {
   const { output, ctx } = applyWithContext(MaxPool2dFn.def, [x, options]);
-  return { values: output, indices: ctx.savedTensors[0]! };
+  return { values: output, indices: ctx.saved.indices };
 }
 
 /** Average pooling as torch.nn.functional.avg_pool2d with count_include_pad=true. */

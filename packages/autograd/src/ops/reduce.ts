@@ -22,22 +22,27 @@ function expandBack(g: NDArray, inShape: readonly number[], axes: Axes): NDArray
   return g.reshape(keptShape(inShape, axes)).expand(inShape);
 }
 
-const SumFn = defineFunction<ReduceOptions>({
+/** What a reduction saves when its gradient needs only the input's shape. */
+interface InputShape {
+  shape: readonly number[];
+}
+
+const SumFn = defineFunction<ReduceOptions, InputShape>({
   name: 'sum',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     return K.sum(a, ctx.options.axes, ctx.options.keepdim);
   },
-  backward: (ctx, g) => [expandBack(g, ctx.saved.shape as number[], ctx.options.axes)],
+  backward: (ctx, g) => [expandBack(g, ctx.saved.shape, ctx.options.axes)],
 });
-const MeanFn = defineFunction<ReduceOptions>({
+const MeanFn = defineFunction<ReduceOptions, InputShape>({
   name: 'mean',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     return K.mean(a, ctx.options.axes, ctx.options.keepdim);
   },
   backward(ctx, g) {
-    const shape = ctx.saved.shape as number[];
+    const { shape } = ctx.saved;
     const kept = keptShape(shape, ctx.options.axes);
     const n = K.numelOf(shape) / K.numelOf(kept);
     return [expandBack(K.mulScalar(g, 1 / n), shape, ctx.options.axes)];
@@ -48,15 +53,15 @@ const MeanFn = defineFunction<ReduceOptions>({
 export interface VarOptions extends ReduceOptions {
   unbiased: boolean;
 }
-const VarFn = defineFunction<VarOptions>({
+const VarFn = defineFunction<VarOptions, { a: NDArray }>({
   name: 'var',
   forward(ctx, a: NDArray) {
-    ctx.saveForBackward(a);
+    ctx.save({ a });
     return K.variance(a, ctx.options.axes, ctx.options.keepdim, ctx.options.unbiased);
   },
   // d var / d x_i = 2 (x_i - mean) / (n - unbiased)
   backward(ctx, g) {
-    const a = ctx.savedTensors[0]!;
+    const { a } = ctx.saved;
     const { axes, unbiased } = ctx.options;
     const kept = keptShape(a.shape, axes);
     const n = a.size / K.numelOf(kept);
@@ -83,32 +88,36 @@ function extremumBackward(g: NDArray, shape: readonly number[], axis: number | u
   const keptG = g.reshape(keptIdx.shape);
   return K.scatterAdd(shape, ax, keptIdx, keptG);
 }
+/** What max and min save: the input's shape and the int32 arg-extremum indices. */
+interface ExtremumSaved {
+  shape: readonly number[];
+  indices: NDArray;
+}
 /** Registers max or min: the kernel's values forward, its indices saved to route the gradient back. */
-function defineExtremum(name: 'max' | 'min', withIndices: typeof K.maxWithIndices): ApplyFn<ExtremumOptions> {
-  return defineFunction<ExtremumOptions>({
+function defineExtremum(name: 'max' | 'min', withIndices: typeof K.maxWithIndices): ApplyFn<ExtremumOptions, ExtremumSaved> {
+  return defineFunction<ExtremumOptions, ExtremumSaved>({
     name,
     forward(ctx, a: NDArray) {
       const { values, indices } = withIndices(a, ctx.options.axis, ctx.options.keepdim);
-      ctx.saved.shape = a.shape;
-      ctx.saveForBackward(indices);
+      ctx.save({ shape: a.shape, indices });
       return values;
     },
-    backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape as number[], ctx.options.axis, ctx.savedTensors[0]!)],
+    backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape, ctx.options.axis, ctx.saved.indices)],
   });
 }
 const MaxFn = defineExtremum('max', K.maxWithIndices);
 const MinFn = defineExtremum('min', K.minWithIndices);
 
-const LogsumexpFn = defineFunction<ReduceOptions>({
+const LogsumexpFn = defineFunction<ReduceOptions, { a: NDArray; out: NDArray }>({
   name: 'logsumexp',
   forward(ctx, a: NDArray) {
     const out = K.logsumexp(a, ctx.options.axes, ctx.options.keepdim);
-    ctx.saveForBackward(a, out);
+    ctx.save({ a, out });
     return out;
   },
   // d lse / d x_i = exp(x_i - lse) = softmax(x)_i
   backward(ctx, g) {
-    const [a, out] = ctx.savedTensors as [NDArray, NDArray];
+    const { a, out } = ctx.saved;
     const { axes } = ctx.options;
     const softmax = K.exp(K.sub(a, expandBack(out, a.shape, axes)));
     return [K.mul(softmax, expandBack(g, a.shape, axes))];
@@ -119,17 +128,17 @@ const LogsumexpFn = defineFunction<ReduceOptions>({
 export interface SoftmaxOptions {
   axis: number;
 }
-const LogSoftmaxFn = defineFunction<SoftmaxOptions>({
+const LogSoftmaxFn = defineFunction<SoftmaxOptions, { out: NDArray }>({
   name: 'logSoftmax',
   // x - logsumexp(x): stable for large logits because the kernel subtracts the row max
   forward(ctx, a: NDArray) {
     const out = K.sub(a, K.logsumexp(a, ctx.options.axis, true));
-    ctx.saveForBackward(out);
+    ctx.save({ out });
     return out;
   },
   // d/dx = g - softmax * sum(g)
   backward(ctx, g) {
-    const out = ctx.savedTensors[0]!;
+    const { out } = ctx.saved;
     return [K.sub(g, K.mul(K.exp(out), K.sum(g, ctx.options.axis, true)))];
   },
 });

@@ -1,7 +1,8 @@
 // Differentiable views and layout ops: reshape, view, permute, expand, slice, squeeze, unsqueeze, contiguous, cast.
 import * as K from '@adder/tensor';
-import { AutogradError } from '../errors';
 import type { DType, NDArray } from '@adder/tensor';
+import { sumToShape } from '../broadcast';
+import { AutogradError } from '../errors';
 import { defineFunction } from '../function';
 import { Tensor } from '../tensor';
 
@@ -9,21 +10,26 @@ import { Tensor } from '../tensor';
 export interface ShapeOptions {
   shape: readonly number[];
 }
-const ReshapeFn = defineFunction<ShapeOptions>({
+/** What a view saves: the input's shape, which the gradient is given back in. */
+interface InputShape {
+  shape: readonly number[];
+}
+
+const ReshapeFn = defineFunction<ShapeOptions, InputShape>({
   name: 'reshape',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     return a.reshape(ctx.options.shape);
   },
-  backward: (ctx, g) => [g.reshape(ctx.saved.shape as number[])],
+  backward: (ctx, g) => [g.reshape(ctx.saved.shape)],
 });
-const ViewFn = defineFunction<ShapeOptions>({
+const ViewFn = defineFunction<ShapeOptions, InputShape>({
   name: 'view',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     return a.view(ctx.options.shape);
   },
-  backward: (ctx, g) => [g.reshape(ctx.saved.shape as number[])],
+  backward: (ctx, g) => [g.reshape(ctx.saved.shape)],
 });
 
 /** Options of permute: result dim i is input dim axes[i]. */
@@ -41,11 +47,14 @@ const PermuteFn = defineFunction<PermuteOptions>({
   },
 });
 
-// expand's backward returns the gradient as is: the engine sums it back to the input's shape.
-const ExpandFn = defineFunction<ShapeOptions>({
+// expand repeats the input along stretched and new dims, so its gradient sums over them.
+const ExpandFn = defineFunction<ShapeOptions, InputShape>({
   name: 'expand',
-  forward: (ctx, a: NDArray) => a.expand(ctx.options.shape),
-  backward: (_ctx, g) => [g],
+  forward(ctx, a: NDArray) {
+    ctx.save({ shape: a.shape });
+    return a.expand(ctx.options.shape);
+  },
+  backward: (ctx, g) => [sumToShape(g, ctx.saved.shape)],
 });
 
 /** Options of slice: Python-style start:end:step along one axis. */
@@ -55,17 +64,17 @@ export interface SliceOptions {
   end: number | undefined;
   step: number;
 }
-const SliceFn = defineFunction<SliceOptions>({
+const SliceFn = defineFunction<SliceOptions, InputShape>({
   name: 'slice',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     const { axis, start, end, step } = ctx.options;
     return a.slice(axis, start, end, step);
   },
   // the gradient is zero outside the slice: scatter g into the sliced window of a zero array
   backward(ctx, g) {
     const { axis, start, end, step } = ctx.options;
-    const out = K.zeros(ctx.saved.shape as number[], g.dtype);
+    const out = K.zeros(ctx.saved.shape, g.dtype);
     K.assign(out.slice(axis, start, end, step), g);
     return [out];
   },
@@ -75,25 +84,25 @@ const SliceFn = defineFunction<SliceOptions>({
 export interface SqueezeOptions {
   axis: number | readonly number[] | undefined;
 }
-const SqueezeFn = defineFunction<SqueezeOptions>({
+const SqueezeFn = defineFunction<SqueezeOptions, InputShape>({
   name: 'squeeze',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     return a.squeeze(ctx.options.axis);
   },
-  backward: (ctx, g) => [g.reshape(ctx.saved.shape as number[])],
+  backward: (ctx, g) => [g.reshape(ctx.saved.shape)],
 });
 /** Options of unsqueeze: where the new size-1 axis goes. */
 export interface UnsqueezeOptions {
   axis: number;
 }
-const UnsqueezeFn = defineFunction<UnsqueezeOptions>({
+const UnsqueezeFn = defineFunction<UnsqueezeOptions, InputShape>({
   name: 'unsqueeze',
   forward(ctx, a: NDArray) {
-    ctx.saved.shape = a.shape;
+    ctx.save({ shape: a.shape });
     return a.unsqueeze(ctx.options.axis);
   },
-  backward: (ctx, g) => [g.reshape(ctx.saved.shape as number[])],
+  backward: (ctx, g) => [g.reshape(ctx.saved.shape)],
 });
 const ContiguousFn = defineFunction({
   name: 'contiguous',
@@ -105,13 +114,13 @@ const ContiguousFn = defineFunction({
 export interface CastOptions {
   dtype: DType;
 }
-const CastFn = defineFunction<CastOptions>({
+const CastFn = defineFunction<CastOptions, { dtype: DType }>({
   name: 'cast',
   forward(ctx, a: NDArray) {
-    ctx.saved.dtype = a.dtype;
+    ctx.save({ dtype: a.dtype });
     return a.dtype === ctx.options.dtype ? a : a.cast(ctx.options.dtype);
   },
-  backward: (ctx, g) => [g.dtype === ctx.saved.dtype ? g : g.cast(ctx.saved.dtype as DType)],
+  backward: (ctx, g) => [g.dtype === ctx.saved.dtype ? g : g.cast(ctx.saved.dtype)],
 });
 
 /** Same data in a new shape (a view when possible, else a copy); one size may be -1. */
