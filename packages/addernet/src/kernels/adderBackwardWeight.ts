@@ -1,10 +1,9 @@
 // The adder weight gradient through the GEMM identity dW = G X_col^T - W (.) rowsum(G), one image at a time,
 // and its adaptive scaling to the L2 norm eta * sqrt(numel(W)) (AdderNet eq. 13). Kernel 'adder2d.weightGrad'
 // (js here: im2col + GEMM; simd in simd/adder-weight-grad-simd.ts) computes the product term over a range of images.
-import { NDArray, Storage, allocate, gemm, registerKernel, type TypedArray } from '@adder/tensor';
-import { adderBackwardOperands, floatContiguous, type AdderGeometry } from './geometry';
+import { NDArray, Storage, allocate, gemm, im2colImage, registerKernel, type TypedArray } from '@adder/tensor';
+import { adderBackwardOperands, adderWindow, floatContiguous, type AdderGeometry } from './geometry';
 import { runAdderWeightProduct } from './chunked';
-import { im2colImage } from './im2col';
 import { weightProductImagesSimd } from './simd/adder-weight-grad-simd';
 
 /**
@@ -15,7 +14,7 @@ import { weightProductImagesSimd } from './simd/adder-weight-grad-simd';
 export type AdderWeightProductImages = (x: TypedArray, grad: TypedArray, partial: TypedArray, rowSums: Float64Array, g: AdderGeometry, n0: number, n1: number) => void;
 
 /**
- * The js kernel: one image's im2col (K x P) at a time and a GEMM into the partial sum (the GEMM follows the
+ * The js kernel: one image's im2col (K x P, the tensor package's im2colImage) at a time and a GEMM into the partial sum (the GEMM follows the
  * backend), and the row sums of G in float64 in order.
  */
 export const weightProductImagesJs: AdderWeightProductImages = (x, grad, partial, rowSums, g, n0, n1) => {
@@ -32,8 +31,10 @@ export const weightProductImagesJs: AdderWeightProductImages = (x, grad, partial
   const colT = col.transpose(0, 1);
   const out = NDArray.fromTyped(partial, [cout, kSize]);
   const gImage = NDArray.fromTyped(grad, [grad.length]);
+  const window = adderWindow('adder2d', g);
+  const image = g.cin * g.h * g.w;
   for (let n = n0; n < n1; n++) {
-    im2colImage(x, n, g, col.data);
+    im2colImage(x, n * image, g.h * g.w, g.w, 1, g.cin, window, col.data, 0);
     const gn = new NDArray(gImage.storage, [cout, pSize], [pSize, 1], n * cout * pSize);
     gemm(gn, colT, out, { beta: n === n0 ? 0 : 1 });
   }

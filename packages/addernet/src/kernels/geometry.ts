@@ -1,5 +1,6 @@
-// The shapes of one adder2d call: input, weight, output and the im2col sizes K and P.
-import { TensorError, fmtShape, type NDArray } from '@adder/tensor';
+// The shapes of one adder2d call: input, weight, output and the im2col sizes K and P. The window arithmetic is
+// the tensor package's (windowGeometry, as conv2d's); this file adds the adder's own checks and messages.
+import { TensorError, fmtShape, windowGeometry, type NDArray, type WindowGeometry } from '@adder/tensor';
 
 /** Everything an adder kernel needs to know about the sizes of one call. */
 export interface AdderGeometry {
@@ -31,12 +32,16 @@ export function adderGeometry(op: string, xShape: readonly number[], wShape: rea
   if (wcin !== cin) {
     throw new TensorError(op, `weight ${fmtShape(wShape)} expects ${wcin} input channels, x ${fmtShape(xShape)} has ${cin}`);
   }
-  const ho = Math.floor((h + 2 * padding - kh) / stride) + 1;
-  const wo = Math.floor((w + 2 * padding - kw) / stride) + 1;
-  if (ho < 1 || wo < 1) {
+  if (kh > h + 2 * padding || kw > w + 2 * padding) {
     throw new TensorError(op, `kernel ${kh}x${kw} with padding ${padding} does not fit input ${h}x${w}`);
   }
+  const { outH: ho, outW: wo } = windowGeometry(op, h, w, [kh, kw], stride, padding, 1);
   return { n, cin, h, w, cout, kh, kw, stride, padding, ho, wo, kSize: cin * kh * kw, pSize: ho * wo };
+}
+
+/** The tensor package's window geometry of an adder call (dilation 1), for its im2colImage. */
+export function adderWindow(op: string, g: AdderGeometry): WindowGeometry {
+  return windowGeometry(op, g.h, g.w, [g.kh, g.kw], g.stride, g.padding, 1);
 }
 
 /** Throws unless a is a float array; returns its contiguous version. */
