@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertCasesCoverFunctions, functionsRegisteredBy, loadCaseTables } from '@adder/autograd/testing';
+import { listKernels } from '@adder/tensor';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,5 +27,11 @@ describe('@adder/addernet Function registry', async () => {
 
   it('registry names are camelCase, as the functions they implement', () => {
     expect(registered.filter((n) => !/^[a-z][a-zA-Z0-9]*$/.test(n))).toEqual([]);
+  });
+
+  it('kernel names (adder2d.forward, ...) are camelCase segments joined by dots', () => {
+    const names = listKernels().map((k) => k.name);
+    expect(names).toContain('adder2d.forward');
+    expect(names.filter((n) => !/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*$/.test(n))).toEqual([]);
   });
 });
