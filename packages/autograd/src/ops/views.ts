@@ -143,13 +143,14 @@ export function transpose(a: Tensor, dim0 = -2, dim1 = -1): Tensor {
 export const expand = (a: Tensor, shape: readonly number[]): Tensor => ExpandFn(a, { shape });
 /** start:end:step along one axis. */
 export const slice = (a: Tensor, axis: number, start = 0, end?: number, step = 1): Tensor => SliceFn(a, { axis, start, end, step });
-/** `length` elements from `start` along `axis`. */
+/** `length` elements from `start` along `axis` (torch.narrow: a negative start counts from the end, -d <= start <= d). */
 export function narrow(a: Tensor, axis: number, start: number, length: number): Tensor {
   const d = a.shape[K.normalizeAxis('narrow', axis, a.ndim)]!;
-  if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > d) {
+  const s = start < 0 ? start + d : start;
+  if (!Number.isInteger(start) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > d) {
     throw new AutogradError('narrow', `start ${start} + length ${length} exceeds dim ${axis} of size ${d}`);
   }
-  return slice(a, axis, start, start + length);
+  return slice(a, axis, s, s + length);
 }
 /** Drops size-1 axes. */
 export const squeeze = (a: Tensor, axis?: number | readonly number[]): Tensor => SqueezeFn(a, { axis });
