@@ -4,8 +4,6 @@ import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-// autograd's entry first: importing its testing module first hits a circular-initialisation order
-import '@adder/autograd';
 import { assertCasesCoverFunctions, functionsRegisteredBy, loadCaseTables } from '@adder/autograd/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
