@@ -17,7 +17,8 @@ export { reshape, view, permute, transpose, expand, slice, narrow, squeeze, unsq
 export { matmul } from './ops/matmul';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck';
 export { conv2d, unfold, fold } from './ops/conv';
-export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d } from './ops/pool';
+export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './ops/pool';
+export { checkOptions, refuseOption, type OptionsErrorFactory } from './options';
 export { concat, stack, pad, type JoinOptions, type PadOptions } from './ops/join';
 export { gather, indexSelect, type IndexOptions } from './ops/indexing';
 export { eq, ne, lt, le, gt, ge, argmax, argmin, sign } from './ops/compare';

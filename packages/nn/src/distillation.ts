@@ -1,9 +1,9 @@
 // Knowledge distillation (Hinton, Vinyals & Dean 2015): KL divergence between temperature-softened teacher and
 // student distributions, mixed with the hard-label cross-entropy, as in the AdderNet follow-up PKKD's simplest form.
-import { Tensor } from '@adder/autograd';
+import { Tensor, checkOptions } from '@adder/autograd';
 import { NDArray, sameShape } from '@adder/tensor';
-import { NNError } from './errors';
-import { crossEntropy, type ClassTarget } from './loss';
+import { NNError, nnError } from './errors';
+import { checkReduction, crossEntropy, type ClassTarget } from './loss';
 
 /** How klDiv reduces: torch's 'batchmean' (sum / N, the true KL per sample), 'sum', 'mean' (over elements) or 'none'. */
 export type KLReduction = 'batchmean' | 'sum' | 'mean' | 'none';
@@ -13,6 +13,8 @@ export type KLReduction = 'batchmean' | 'sum' | 'mean' | 'none';
  * (probabilities): sum p * (log p - log q), where p log p counts 0 at p = 0 (xlogy). The target gets no gradient.
  */
 export function klDiv(input: Tensor, target: Tensor | NDArray, options: { reduction?: KLReduction } = {}): Tensor {
+  checkOptions('klDiv', options, ['reduction'], nnError);
+  checkReduction('klDiv', options.reduction, ['batchmean', 'sum', 'mean', 'none']);
   const p = target instanceof Tensor ? target.data : target;
   if (!sameShape(input.shape, p.shape)) {
     throw new NNError('klDiv', `input shape [${input.shape.join(', ')}] and target shape [${p.shape.join(', ')}] differ`);
@@ -45,6 +47,7 @@ export interface DistillationOptions {
  * gradient on the scale of the hard one (eq. 2 of Hinton et al. and its footnote). The teacher gets no gradient.
  */
 export function distillationLoss(student: Tensor, teacher: Tensor | NDArray, target: ClassTarget, options: DistillationOptions = {}): Tensor {
+  checkOptions('distillationLoss', options, ['alpha', 'temperature'], nnError);
   const alpha = options.alpha ?? 0.5;
   const T = options.temperature ?? 4;
   if (!(alpha >= 0 && alpha <= 1)) throw new NNError('distillationLoss', `alpha must be in [0, 1], got ${alpha}`);

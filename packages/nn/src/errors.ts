@@ -9,3 +9,6 @@ export class NNError extends Error {
     this.where = where;
   }
 }
+
+/** Builds an NNError, for autograd's checkOptions/refuseOption (so nn's option errors are NNErrors). */
+export const nnError = (where: string, message: string): NNError => new NNError(where, message);

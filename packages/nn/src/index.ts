@@ -28,7 +28,7 @@ export { Linear, type LinearOptions } from './layers/linear';
 export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './layers/batch-norm';
 export { recalibrateBatchNorm } from './bn-recalibration';
 export { ReLU, Flatten, Identity } from './layers/simple';
-export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type PoolLayerOptions } from './layers/pooling';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type PoolLayerOptions, type MaxPoolLayerOptions, type AvgPoolLayerOptions } from './layers/pooling';
 export { Dropout, type DropoutOptions } from './layers/dropout';
 export { Sequential } from './layers/sequential';
 export { batchNorm, type BatchNormOptions } from './functions/batch-norm';

@@ -1,7 +1,7 @@
 // Losses: cross-entropy (stable log-softmax, ignoreIndex, label smoothing), NLL and MSE, as torch.nn.functional.
-import { Tensor } from '@adder/autograd';
+import { Tensor, checkOptions, refuseOption } from '@adder/autograd';
 import { NDArray, Storage, sameShape } from '@adder/tensor';
-import { NNError } from './errors';
+import { NNError, nnError } from './errors';
 
 /** How a per-sample loss is reduced. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -63,12 +63,26 @@ function reduceRows(logp: Tensor, weights: NDArray, count: number, reduction: Re
   return reduction === 'sum' ? total : total.div(count);
 }
 
+/** Refuses per-class weights (not implemented; torch's `weight`) by name, then any other unknown key. */
+function checkClassOptions(op: string, options: object, allowed: readonly string[]): void {
+  const weight = (options as { weight?: unknown }).weight;
+  refuseOption(op, 'weight', weight === null ? undefined : weight, () => false, 'per-class weights are not implemented', nnError);
+  checkOptions(op, options, [...allowed, 'weight'], nnError);
+  checkReduction(op, (options as { reduction?: unknown }).reduction);
+}
+
+/** Throws unless a reduction is absent or one of 'mean', 'sum', 'none'. */
+export function checkReduction(op: string, r: unknown, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
+  if (r !== undefined && !allowed.includes(r as string)) throw new NNError(op, `reduction must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(r)}`);
+}
+
 function resolve(o: ClassLossOptions): Required<ClassLossOptions> {
   return { reduction: o.reduction ?? 'mean', ignoreIndex: o.ignoreIndex ?? -100, labelSmoothing: o.labelSmoothing ?? 0 };
 }
 
 /** Cross-entropy of logits (N, C) against class indices, through a stable log-softmax. */
 export function crossEntropy(logits: Tensor, target: ClassTarget, options: ClassLossOptions = {}): Tensor {
+  checkClassOptions('crossEntropy', options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
   const o = resolve(options);
   const { weights, count } = lossWeights('crossEntropy', logits, target, o);
   return reduceRows(logits.logSoftmax(1), weights, count, o.reduction);
@@ -76,6 +90,7 @@ export function crossEntropy(logits: Tensor, target: ClassTarget, options: Class
 
 /** Negative log-likelihood of log-probabilities (N, C) against class indices (no smoothing). */
 export function nllLoss(logProbs: Tensor, target: ClassTarget, options: Omit<ClassLossOptions, 'labelSmoothing'> = {}): Tensor {
+  checkClassOptions('nllLoss', options, ['reduction', 'ignoreIndex']);
   const o = { ...resolve(options), labelSmoothing: 0 };
   const { weights, count } = lossWeights('nllLoss', logProbs, target, o);
   return reduceRows(logProbs, weights, count, o.reduction);
@@ -83,6 +98,8 @@ export function nllLoss(logProbs: Tensor, target: ClassTarget, options: Omit<Cla
 
 /** Mean (or summed) squared error between input and a target of the same shape. */
 export function mseLoss(input: Tensor, target: Tensor | NDArray, options: { reduction?: Reduction } = {}): Tensor {
+  checkOptions('mseLoss', options, ['reduction'], nnError);
+  checkReduction('mseLoss', options.reduction);
   const t = target instanceof Tensor ? target : new Tensor(target);
   if (!sameShape(input.shape, t.shape)) {
     throw new NNError('mseLoss', `input shape [${input.shape.join(', ')}] and target shape [${t.shape.join(', ')}] differ`);

@@ -2,6 +2,7 @@
 import * as K from '@adder/tensor';
 import type { Conv2dOptions, FoldOptions, NDArray, UnfoldOptions } from '@adder/tensor';
 import { defineFunction } from '../function';
+import { checkOptions, refuseOption } from '../options';
 import type { Tensor } from '../tensor';
 
 const Conv2dFn = defineFunction<Conv2dOptions, { x: NDArray; w: NDArray }>({
@@ -45,10 +46,22 @@ const FoldFn = defineFunction<FoldOptions>({
  * 2-D convolution as torch.nn.functional.conv2d (groups = 1): x (N, Cin, H, W), weight (Cout, Cin, kh, kw),
  * bias (Cout) or null.
  */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions & { groups?: 1 } = {}): Tensor {
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
+  refuseOption('conv2d', 'groups', options.groups, (v) => v === 1, 'only groups 1 is implemented');
+  if (options.groups !== undefined) {
+    const { groups: _groups, ...rest } = options;
+    options = rest;
+  }
   return bias === null ? Conv2dFn(x, weight, options) : Conv2dFn(x, weight, bias, options);
 }
 /** Sliding blocks (im2col) as torch.nn.functional.unfold: (N, C, H, W) -> (N, C*kh*kw, L). */
-export const unfold = (x: Tensor, options: UnfoldOptions): Tensor => UnfoldFn(x, options);
+export function unfold(x: Tensor, options: UnfoldOptions): Tensor {
+  checkOptions('unfold', options, ['kernelSize', 'stride', 'padding', 'dilation']);
+  return UnfoldFn(x, options);
+}
 /** Sums blocks back into an image (col2im) as torch.nn.functional.fold: (N, C*kh*kw, L) -> (N, C, H, W). */
-export const fold = (cols: Tensor, options: FoldOptions): Tensor => FoldFn(cols, options);
+export function fold(cols: Tensor, options: FoldOptions): Tensor {
+  checkOptions('fold', options, ['outputSize', 'kernelSize', 'stride', 'padding', 'dilation']);
+  return FoldFn(cols, options);
+}

@@ -1,9 +1,54 @@
 // Differentiable pooling: max (with its argmax indices), average (count_include_pad) and adaptive average to 1x1.
 import * as K from '@adder/tensor';
-import type { NDArray, Pool2dOptions } from '@adder/tensor';
+import type { IntPair, NDArray, Pool2dOptions } from '@adder/tensor';
 import { AutogradError } from '../errors';
 import { applyWithContext, defineFunction } from '../function';
+import { checkOptions, refuseOption } from '../options';
 import type { Tensor } from '../tensor';
+
+/**
+ * Options of maxPool2d (torch.nn.functional.max_pool2d): stride defaults to the kernel size, padding to 0.
+ * `dilation` and `ceilMode` are accepted only at torch's defaults (1 and false); any other value throws.
+ */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Only 1 (torch's default): dilated pooling is not implemented. */
+  dilation?: 1 | readonly [1, 1];
+  /** Only false (torch's default): ceil mode is not implemented. */
+  ceilMode?: false;
+}
+/**
+ * Options of avgPool2d (torch.nn.functional.avg_pool2d): stride defaults to the kernel size, padding to 0.
+ * `ceilMode` and `countIncludePad` are accepted only at torch's defaults (false and true); any other value throws.
+ */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Only false (torch's default): ceil mode is not implemented. */
+  ceilMode?: false;
+  /** Only true (torch's default): the divisor is always kh*kw, padding taps included. */
+  countIncludePad?: true;
+}
+
+const isOne = (v: unknown): boolean => v === 1 || (Array.isArray(v) && v.length === 2 && v[0] === 1 && v[1] === 1);
+
+/** Refuses unknown keys and the options maxPool2d cannot honour; returns the geometry the kernel takes. */
+function maxPoolGeometry(options: MaxPool2dOptions): Pool2dOptions {
+  checkOptions('maxPool2d', options, ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode']);
+  refuseOption('maxPool2d', 'dilation', options.dilation, isOne, 'only dilation 1 is implemented');
+  refuseOption('maxPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented');
+  return geometryOf(options);
+}
+/** Refuses unknown keys and the options avgPool2d cannot honour; returns the geometry the kernel takes. */
+function avgPoolGeometry(options: AvgPool2dOptions): Pool2dOptions {
+  checkOptions('avgPool2d', options, ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad']);
+  refuseOption('avgPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented');
+  refuseOption('avgPool2d', 'countIncludePad', options.countIncludePad, (v) => v === true, 'only countIncludePad true is implemented: the divisor is always kh*kw');
+  return geometryOf(options);
+}
+function geometryOf(o: Pool2dOptions): Pool2dOptions {
+  const g: { kernelSize: IntPair; stride?: IntPair; padding?: IntPair } = { kernelSize: o.kernelSize };
+  if (o.stride !== undefined) g.stride = o.stride;
+  if (o.padding !== undefined) g.padding = o.padding;
+  return g;
+}
 
 /** What a pooling Function saves: the input's shape (and, for max pooling, the argmax indices). */
 interface InputShape {
@@ -39,16 +84,16 @@ const AdaptiveAvgPool2dFn = defineFunction<{}, InputShape>({
 });
 
 /** Max pooling as torch.nn.functional.max_pool2d (padding acts as -infinity; the first maximum wins). */
-export const maxPool2d = (x: Tensor, options: Pool2dOptions): Tensor => MaxPool2dFn(x, options);
+export const maxPool2d = (x: Tensor, options: MaxPool2dOptions): Tensor => MaxPool2dFn(x, maxPoolGeometry(options));
 
 /** maxPool2d that also returns the int32 argmax indices (flat h*W + w within each input plane). */
-export function maxPool2dWithIndices(x: Tensor, options: Pool2dOptions): { values: Tensor; indices: NDArray } {
-  const { output, ctx } = applyWithContext(MaxPool2dFn.def, [x, options]);
+export function maxPool2dWithIndices(x: Tensor, options: MaxPool2dOptions): { values: Tensor; indices: NDArray } {
+  const { output, ctx } = applyWithContext(MaxPool2dFn.def, [x, maxPoolGeometry(options)]);
   return { values: output, indices: ctx.saved.indices };
 }
 
-/** Average pooling as torch.nn.functional.avg_pool2d with count_include_pad=true. */
-export const avgPool2d = (x: Tensor, options: Pool2dOptions): Tensor => AvgPool2dFn(x, options);
+/** Average pooling as torch.nn.functional.avg_pool2d with count_include_pad=true (ceil_mode false). */
+export const avgPool2d = (x: Tensor, options: AvgPool2dOptions): Tensor => AvgPool2dFn(x, avgPoolGeometry(options));
 
 /** Adaptive average pooling; only outputSize 1 (global average, (N, C, H, W) -> (N, C, 1, 1)) is supported. */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly number[] = 1): Tensor {

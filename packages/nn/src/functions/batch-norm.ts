@@ -1,7 +1,7 @@
 // The batchNorm Function: normalisation over (N, *) per channel with a closed-form backward (one Function).
-import { defineFunction, type Tensor } from '@adder/autograd';
+import { checkOptions, defineFunction, type Tensor } from '@adder/autograd';
 import { NDArray, Storage, type TypedArray } from '@adder/tensor';
-import { NNError } from '../errors';
+import { NNError, nnError } from '../errors';
 import { runBatchNormLoop } from './batch-norm-chunks';
 
 /** Options of batchNorm (torch.nn.functional.batch_norm). */
@@ -135,5 +135,6 @@ function updateRunning(r: NDArray, stat: Float64Array, f: number, correction: nu
  * with the batch's biased variance when useBatchStats (updating the running stats), else the running ones.
  */
 export function batchNorm(x: Tensor, weight: Tensor | NDArray, bias: Tensor | NDArray, options: BatchNormOptions): Tensor {
+  checkOptions(options.layer ?? 'batchNorm', options, ['useBatchStats', 'eps', 'runningMean', 'runningVar', 'updateFactor', 'layer'], nnError);
   return BatchNormFn(x, weight, bias, options);
 }

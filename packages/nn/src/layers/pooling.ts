@@ -1,6 +1,6 @@
 // Pooling layers over (N, C, H, W): MaxPool2d, AvgPool2d (count_include_pad) and AdaptiveAvgPool2d(1).
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@adder/autograd';
-import { NNError } from '../errors';
+import { adaptiveAvgPool2d, avgPool2d, checkOptions, maxPool2d, refuseOption, type Tensor } from '@adder/autograd';
+import { NNError, nnError } from '../errors';
 import { Module } from '../module';
 import { checkInput, pair } from './check';
 
@@ -9,6 +9,17 @@ export interface PoolLayerOptions {
   stride?: number | readonly number[];
   padding?: number | readonly number[];
 }
+/** Options of MaxPool2d: dilation and ceilMode only at torch's defaults (1, false); other values throw. */
+export interface MaxPoolLayerOptions extends PoolLayerOptions {
+  dilation?: 1 | readonly [1, 1];
+  ceilMode?: false;
+}
+/** Options of AvgPool2d: ceilMode and countIncludePad only at torch's defaults (false, true); other values throw. */
+export interface AvgPoolLayerOptions extends PoolLayerOptions {
+  ceilMode?: false;
+  countIncludePad?: true;
+}
+const isOne = (v: unknown): boolean => v === 1 || (Array.isArray(v) && v.length === 2 && v[0] === 1 && v[1] === 1);
 
 abstract class Pool2d extends Module {
   readonly kernelSize: [number, number];
@@ -32,6 +43,12 @@ abstract class Pool2d extends Module {
 
 /** torch.nn.MaxPool2d (ceil_mode false, dilation 1; padding acts as -infinity). */
 export class MaxPool2d extends Pool2d {
+  constructor(kernelSize: number | readonly number[], options: MaxPoolLayerOptions = {}) {
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode'], nnError);
+    refuseOption('MaxPool2d', 'dilation', options.dilation, isOne, 'only dilation 1 is implemented', nnError);
+    refuseOption('MaxPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented', nnError);
+    super(kernelSize, options);
+  }
   forward(x: Tensor): Tensor {
     checkInput(this, x, [4], '(N, C, H, W)');
     return maxPool2d(x, this.geometry());
@@ -40,6 +57,12 @@ export class MaxPool2d extends Pool2d {
 
 /** torch.nn.AvgPool2d (ceil_mode false, count_include_pad true). */
 export class AvgPool2d extends Pool2d {
+  constructor(kernelSize: number | readonly number[], options: AvgPoolLayerOptions = {}) {
+    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad'], nnError);
+    refuseOption('AvgPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented', nnError);
+    refuseOption('AvgPool2d', 'countIncludePad', options.countIncludePad, (v) => v === true, 'only countIncludePad true is implemented: the divisor is always kh*kw', nnError);
+    super(kernelSize, options);
+  }
   forward(x: Tensor): Tensor {
     checkInput(this, x, [4], '(N, C, H, W)');
     return avgPool2d(x, this.geometry());
