@@ -11,14 +11,14 @@ export { defineFunction, listFunctions, getFunction, type ApplyFn } from './func
 export type { Context, FunctionDef } from './context';
 export { Node } from './node';
 export { sumToShape, isExpandableTo } from './broadcast';
-export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, relu, sigmoid, tanh, square, clamp, where, type Operand, type ClampOptions } from './ops/elementwise';
-export { sum, mean, variance, max, min, logsumexp, logSoftmax, softmax, type ReduceOptions, type VarOptions, type ExtremumOptions, type SoftmaxOptions } from './ops/reduce';
+export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, rsqrt, relu, sigmoid, tanh, square, clamp, where, type Operand, type ClampOptions } from './ops/elementwise';
+export { sum, mean, variance, variance as var, max, min, logsumexp, logSoftmax, softmax, type ReduceOptions, type VarOptions, type VarianceOptions, type ExtremumOptions, type SoftmaxOptions } from './ops/reduce';
 export { reshape, view, permute, transpose, expand, slice, narrow, squeeze, unsqueeze, flatten, contiguous, cast, type ShapeOptions, type PermuteOptions, type SliceOptions, type SqueezeOptions, type UnsqueezeOptions, type CastOptions } from './ops/views';
 export { matmul } from './ops/matmul';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck';
 export { conv2d, unfold, fold } from './ops/conv';
 export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './ops/pool';
 export { checkOptions, refuseOption, type OptionsErrorFactory } from './options';
-export { concat, stack, pad, type JoinOptions, type PadOptions } from './ops/join';
+export { cat, concat, stack, pad, type JoinOptions, type PadOptions } from './ops/join';
 export { gather, indexSelect, type IndexOptions } from './ops/indexing';
 export { eq, ne, lt, le, gt, ge, argmax, argmin, sign } from './ops/compare';

@@ -52,8 +52,13 @@ export interface TensorMethods {
   sum(axes?: Axes, keepdim?: boolean): Tensor;
   /** Mean over axes. */
   mean(axes?: Axes, keepdim?: boolean): Tensor;
-  /** Variance over axes (all by default; unbiased by default). */
-  var(axes?: Axes, keepdim?: boolean, unbiased?: boolean): Tensor;
+  /** Variance over `dim` (all by default) as torch's x.var(dim, unbiased=True, keepdim=False): `x.var(1, { keepdim: true })`. */
+  var(dim?: Axes, options?: R.VarianceOptions): Tensor;
+  /**
+   * @deprecated the positional form `(axes, keepdim, unbiased)` is removed in the next release: torch's positional
+   * order is (dim, unbiased, keepdim), so pass `{ unbiased, keepdim }` instead (`x.var(0, { keepdim: true })`).
+   */
+  var(axes: Axes | undefined, keepdim: boolean | undefined, unbiased?: boolean): Tensor;
   /** Max over one axis (or all). */
   max(axis?: number, keepdim?: boolean): Tensor;
   /** Min over one axis (or all). */
@@ -184,8 +189,8 @@ const methods: TensorMethods & ThisType<Tensor> = {
   mean(axes?: Axes, keepdim = false) {
     return R.mean(this, axes, keepdim);
   },
-  var(axes?: Axes, keepdim = false, unbiased = true) {
-    return R.variance(this, axes, keepdim, unbiased);
+  var(dim?: Axes, options?: R.VarianceOptions | boolean, unbiased?: boolean) {
+    return R.varianceOf(this, dim, options, unbiased);
   },
   max(axis?: number, keepdim = false) {
     return R.max(this, axis, keepdim);
@@ -245,7 +250,7 @@ const methods: TensorMethods & ThisType<Tensor> = {
     return V.cast(this, dtype);
   },
   rsqrt() {
-    return E.div(1, E.sqrt(this));
+    return E.rsqrt(this);
   },
   gather(axis: number, index: Tensor | NDArray) {
     return I.gather(this, axis, index);

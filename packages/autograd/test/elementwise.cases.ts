@@ -1,6 +1,6 @@
 // Gradcheck cases for the element-wise Functions, keyed by Function name (read by registry.test.ts).
 import fc from 'fast-check';
-import { abs, add, clamp, div, exp, log, maximum, minimum, mul, neg, pow, relu, sigmoid, sqrt, square, sub, tanh, where, type Tensor } from '@adder/autograd';
+import { abs, add, clamp, div, exp, log, maximum, minimum, mul, neg, pow, relu, rsqrt, sigmoid, sqrt, square, sub, tanh, where, type Tensor } from '@adder/autograd';
 import { broadcastableShapeArb, gradcheckCase, maskArb, shapeArb, tensorArb, type CaseTable, type GradProblem, type ValueSpec } from '@adder/autograd/testing';
 
 /** A unary problem: one drawn tensor and `f` of it. */
@@ -42,6 +42,7 @@ export const cases: CaseTable = {
   exp: gradcheckCase(unary(exp)),
   log: gradcheckCase(unary(log, positive)),
   sqrt: gradcheckCase(unary(sqrt, positive)),
+  rsqrt: gradcheckCase(unary(rsqrt, positive)),
   relu: gradcheckCase(unary(relu, { kinks: [0] })),
   sigmoid: gradcheckCase(unary(sigmoid, { min: -4, max: 4 })),
   tanh: gradcheckCase(unary(tanh, { min: -2, max: 2 })),

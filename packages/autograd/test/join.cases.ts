@@ -1,19 +1,19 @@
-// Gradcheck cases for concat, stack and pad, keyed by Function name (ops/join.ts; run by join.test.ts).
+// Gradcheck cases for cat, stack and pad, keyed by Function name (ops/join.ts; run by join.test.ts).
 import fc from 'fast-check';
-import { concat, pad, stack, type Tensor } from '@adder/autograd';
+import { cat, pad, stack, type Tensor } from '@adder/autograd';
 import { gradcheckCase, shapeArb, tensorArb, type CaseTable, type GradProblem } from '@adder/autograd/testing';
 
-/** 1-4 tensors that agree on every axis but `axis` (concat) or on all (stack). */
-function joinProblems(join: 'concat' | 'stack'): fc.Arbitrary<GradProblem> {
+/** 1-4 tensors that agree on every axis but `axis` (cat) or on all (stack). */
+function joinProblems(join: 'cat' | 'stack'): fc.Arbitrary<GradProblem> {
   return shapeArb({ maxDims: 3 })
     .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 4 })))
     .chain(([s, axis, sizes]) => {
-      const shapes = sizes.map((k) => (join === 'concat' ? s.map((d, i) => (i === axis ? k : d)) : s));
+      const shapes = sizes.map((k) => (join === 'cat' ? s.map((d, i) => (i === axis ? k : d)) : s));
       return fc.tuple(fc.tuple(...shapes.map((sh) => tensorArb(sh))), fc.integer({ min: -s.length - (join === 'stack' ? 1 : 0), max: s.length - (join === 'stack' ? 0 : 1) }), fc.constant(axis));
     })
     .map(([ts, stackAxis, catAxis]) => ({
       inputs: ts,
-      fn: (...xs: Tensor[]) => (join === 'concat' ? concat(xs, catAxis) : stack(xs, stackAxis)),
+      fn: (...xs: Tensor[]) => (join === 'cat' ? cat(xs, catAxis) : stack(xs, stackAxis)),
     }));
 }
 
@@ -31,7 +31,7 @@ const padProblems: fc.Arbitrary<GradProblem> = shapeArb()
 
 /** Join and pad Functions -> their gradcheck cases. */
 export const cases: CaseTable = {
-  concat: gradcheckCase(joinProblems('concat')),
+  cat: gradcheckCase(joinProblems('cat')),
   stack: gradcheckCase(joinProblems('stack')),
   pad: gradcheckCase(padProblems),
 };

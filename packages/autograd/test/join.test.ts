@@ -1,4 +1,4 @@
-// concat, stack and pad pass gradcheck on drawn shapes, axes and pads.
+// cat, stack and pad pass gradcheck on drawn shapes, axes and pads.
 import { describe, it } from 'vitest';
 import { cases } from './join.cases';
 

@@ -29,7 +29,7 @@ export const cases: CaseTable = {
   mean: gradcheckCase(overAxes((x, a, k) => mean(x, a, k))),
   // the unbiased variance of one element is NaN, so a single-element reduction uses the biased form
   var: gradcheckCase(
-    overAxes((x, a, k) => variance(x, a, k, reducedCount(x.shape, a) > 1)),
+    overAxes((x, a, k) => variance(x, a, { keepdim: k, unbiased: reducedCount(x.shape, a) > 1 })),
   ),
   max: gradcheckCase(overOneAxis((x, a, k) => max(x, a, k), { distinct: true })),
   min: gradcheckCase(overOneAxis((x, a, k) => min(x, a, k), { distinct: true })),

@@ -13,11 +13,15 @@ export {
   CosineAnnealingLR,
   EpochCosineLR,
   ConstantLR,
+  IdentityLR,
+  LinearLR,
   LinearWarmup,
   cosineLr,
   type SchedulableOptimizer,
   type SchedulerState,
   type WarmupOptions,
+  type ConstantLROptions,
+  type LinearLROptions,
 } from './optim/lr-scheduler';
 export { Parameter } from './parameter';
 export { Module, type ForwardHook, type HookHandle } from './module';

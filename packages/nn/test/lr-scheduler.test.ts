@@ -1,6 +1,15 @@
 // Schedules against their closed forms, the reference per-epoch cosine, warmup, and resuming from state.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConstantLR, CosineAnnealingLR, EpochCosineLR, LinearWarmup, MultiStepLR, StepLR, type LRScheduler } from '../src/index';
+import { ConstantLR, CosineAnnealingLR, EpochCosineLR, IdentityLR, LinearLR, LinearWarmup, MultiStepLR, NNError, StepLR, type LRScheduler } from '../src/index';
+
+interface LrGolden {
+  base: number[];
+  epochs: number;
+  cases: Record<string, { scheduler: 'ConstantLR' | 'LinearLR'; options: Record<string, number>; trace: number[][] }>;
+}
+// torch.optim.lr_scheduler traces (fixtures/gen_lr_schedules.py)
+const golden = JSON.parse(readFileSync(new URL('./fixtures/lr-golden.json', import.meta.url), 'utf8')) as LrGolden;
 
 function opt(...lrs: number[]): { paramGroups: { lr: number }[] } {
   return { paramGroups: lrs.map((lr) => ({ lr })) };
@@ -62,8 +71,36 @@ describe('schedules', () => {
     });
     expect(got[0]).toBeCloseTo(0.1, 15);
     expect(got[4]).toBeCloseTo(0.2 * (1 + Math.cos((Math.PI * 4) / 10)), 15);
-    const d = new LinearWarmup(new ConstantLR(opt(1)), { warmupEpochs: 3 });
-    expect(d.getLastLr()[0]).toBeCloseTo(0.25, 15);
+    // the default start factor is torch's LinearLR default, 1/3; the old default 1/(W + 1) is passed explicitly
+    const d = new LinearWarmup(new IdentityLR(opt(1)), { warmupEpochs: 3 });
+    expect(d.getLastLr()[0]).toBeCloseTo(1 / 3, 15);
+    const old = new LinearWarmup(new IdentityLR(opt(1)), { warmupEpochs: 3, startFactor: 1 / (3 + 1) });
+    expect(old.getLastLr()[0]).toBeCloseTo(0.25, 15);
+  });
+
+  it('ConstantLR and LinearLR match torch.optim.lr_scheduler (defaults 1/3 and 5 as torch)', () => {
+    for (const [name, c] of Object.entries(golden.cases)) {
+      const o = opt(...golden.base);
+      const s = c.scheduler === 'ConstantLR' ? new ConstantLR(o, c.options) : new LinearLR(o, c.options);
+      const got = trace(s, o, golden.epochs);
+      got.forEach((lrs, e) => lrs.forEach((lr, g) => expect(lr, `${name} epoch ${e} group ${g}`).toBeCloseTo(c.trace[e]![g]!, 14)));
+    }
+  });
+
+  it('IdentityLR (the no-schedule class, ConstantLR before issue 18) keeps every base lr', () => {
+    const o = opt(0.1, 0.3);
+    expect(trace(new IdentityLR(o), o, 4)).toEqual([[0.1, 0.3], [0.1, 0.3], [0.1, 0.3], [0.1, 0.3]]);
+  });
+
+  it('ConstantLR and LinearLR refuse bad and unknown options by name', () => {
+    expect(() => new ConstantLR(opt(1), { factor: 1.5 })).toThrow('ConstantLR: expected factor in [0, 1], got 1.5');
+    expect(() => new ConstantLR(opt(1), { totalIters: 0 })).toThrow('ConstantLR: expected totalIters to be a positive integer, got 0');
+    expect(() => new ConstantLR(opt(1), { total_iters: 3 } as never)).toThrow(NNError);
+    expect(() => new ConstantLR(opt(1), { total_iters: 3 } as never)).toThrow("ConstantLR: unknown option 'total_iters'");
+    expect(() => new LinearLR(opt(1), { startFactor: 0 })).toThrow('LinearLR: expected 0 < startFactor <= 1, got 0');
+    expect(() => new LinearLR(opt(1), { endFactor: 2 })).toThrow('LinearLR: expected 0 <= endFactor <= 1, got 2');
+    expect(() => new LinearLR(opt(1), { totalIters: 0 })).toThrow('LinearLR: expected totalIters to be a positive integer, got 0');
+    expect(() => new LinearWarmup(new IdentityLR(opt(1)), { warmupEpochs: 2, warmup: 3 } as never)).toThrow("LinearWarmup: unknown option 'warmup'");
   });
 
   it('resumes from stateDict exactly where it stopped', () => {

@@ -174,6 +174,19 @@ const SqrtFn = defineFunction<{}, Output>({
   // d sqrt(a) = 1 / (2 sqrt(a))
   backward: (ctx, g) => [K.div(g, K.mulScalar(ctx.saved.out, 2))],
 });
+const RsqrtFn = defineFunction<{}, Output>({
+  name: 'rsqrt',
+  forward(ctx, a: NDArray) {
+    const out = K.rsqrt(a);
+    ctx.save({ out });
+    return out;
+  },
+  // d a^(-1/2) = -1/2 a^(-3/2) = -out^3 / 2
+  backward(ctx, g) {
+    const { out } = ctx.saved;
+    return [K.mul(g, K.mulScalar(K.mul(out, K.square(out)), -0.5))];
+  },
+});
 const ReluFn = defineFunction<{}, Output>({
   name: 'relu',
   forward(ctx, a: NDArray) {
@@ -296,6 +309,8 @@ export const exp = (a: Tensor): Tensor => ExpFn(a);
 export const log = (a: Tensor): Tensor => LogFn(a);
 /** Square root. */
 export const sqrt = (a: Tensor): Tensor => SqrtFn(a);
+/** 1 / sqrt(a) (torch.rsqrt). */
+export const rsqrt = (a: Tensor): Tensor => RsqrtFn(a);
 /** max(a, 0) (gradient 0 at 0). */
 export const relu = (a: Tensor): Tensor => ReluFn(a);
 /** Logistic sigmoid. */

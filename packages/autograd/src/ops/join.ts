@@ -1,19 +1,19 @@
-// Differentiable joins and padding: concat, stack and constant pad.
+// Differentiable joins and padding: cat (concat is its deprecated alias), stack and constant pad.
 import * as K from '@adder/tensor';
 import type { NDArray } from '@adder/tensor';
 import { AutogradError } from '../errors';
 import { defineFunction } from '../function';
 import type { Tensor } from '../tensor';
 
-/** Options of concat and stack: the axis. */
+/** Options of cat and stack: the axis. */
 export interface JoinOptions {
   axis: number;
 }
-const ConcatFn = defineFunction<JoinOptions, { axis: number; sizes: number[] }>({
-  name: 'concat',
+const CatFn = defineFunction<JoinOptions, { axis: number; sizes: number[] }>({
+  name: 'cat',
   forward(ctx, ...arrays: NDArray[]) {
     const out = K.concat(arrays, ctx.options.axis);
-    const axis = K.normalizeAxis('concat', ctx.options.axis, out.ndim);
+    const axis = K.normalizeAxis('cat', ctx.options.axis, out.ndim);
     ctx.save({ axis, sizes: arrays.map((a) => a.shape[axis]!) });
     return out;
   },
@@ -54,10 +54,12 @@ const PadFn = defineFunction<PadOptions>({
 });
 
 /** Concatenates along an existing axis (torch.cat). */
-export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new AutogradError('concat', 'expected at least one tensor');
-  return ConcatFn(...tensors, { axis });
+export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new AutogradError('cat', 'expected at least one tensor');
+  return CatFn(...tensors, { axis });
 }
+/** @deprecated use `cat` (torch's name); `concat` is removed in the next release. */
+export const concat = cat;
 /** Stacks equally shaped tensors along a new axis (torch.stack). */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 0) throw new AutogradError('stack', 'expected at least one tensor');

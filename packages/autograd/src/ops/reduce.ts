@@ -2,6 +2,7 @@
 import * as K from '@adder/tensor';
 import type { Axes, NDArray } from '@adder/tensor';
 import { defineFunction, type ApplyFn } from '../function';
+import { checkOptions } from '../options';
 import type { Tensor } from '../tensor';
 import { exp } from './elementwise';
 
@@ -147,8 +148,36 @@ const LogSoftmaxFn = defineFunction<SoftmaxOptions, { out: NDArray }>({
 export const sum = (a: Tensor, axes?: Axes, keepdim = false): Tensor => SumFn(a, { axes, keepdim });
 /** Mean over axes. */
 export const mean = (a: Tensor, axes?: Axes, keepdim = false): Tensor => MeanFn(a, { axes, keepdim });
-/** Variance over axes, unbiased (n-1) by default as torch.var. */
-export const variance = (a: Tensor, axes?: Axes, keepdim = false, unbiased = true): Tensor => VarFn(a, { axes, keepdim, unbiased });
+/** The options of var as torch's keywords: Bessel's correction (default true) and keepdim (default false). */
+export interface VarianceOptions {
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+/**
+ * var / variance with both call forms: `(dim, { unbiased, keepdim })`, and the deprecated positional
+ * `(axes, keepdim, unbiased)` when the third argument is a boolean or a fourth is given.
+ */
+export function varianceOf(a: Tensor, dim: Axes, options: VarianceOptions | boolean | undefined, unbiasedArg: boolean | undefined): Tensor {
+  if (typeof options === 'boolean' || unbiasedArg !== undefined) {
+    const keepdim = typeof options === 'boolean' ? options : false;
+    return VarFn(a, { axes: dim, keepdim, unbiased: unbiasedArg ?? true });
+  }
+  checkOptions('var', options, ['unbiased', 'keepdim']);
+  return VarFn(a, { axes: dim, keepdim: options?.keepdim ?? false, unbiased: options?.unbiased ?? true });
+}
+/**
+ * Variance over `dim` (all dims when undefined) as torch.var(x, dim, unbiased=True, keepdim=False):
+ * `variance(x, 1, { unbiased: false, keepdim: true })`. Also exported as `var`.
+ */
+export function variance(a: Tensor, dim?: Axes, options?: VarianceOptions): Tensor;
+/**
+ * @deprecated the positional form `(axes, keepdim, unbiased)` is removed in the next release: torch's positional
+ * order is (dim, unbiased, keepdim), so pass `{ unbiased, keepdim }` instead (`variance(x, 0, { keepdim: true })`).
+ */
+export function variance(a: Tensor, axes: Axes, keepdim: boolean | undefined, unbiased?: boolean): Tensor;
+export function variance(a: Tensor, dim?: Axes, options?: VarianceOptions | boolean, unbiased?: boolean): Tensor {
+  return varianceOf(a, dim, options, unbiased);
+}
 /** Max over one axis (or all); the gradient goes to the first maximal element. */
 export const max = (a: Tensor, axis?: number, keepdim = false): Tensor => MaxFn(a, { axis, keepdim });
 /** Min over one axis (or all); the gradient goes to the first minimal element. */

@@ -1,5 +1,6 @@
 // Learning-rate schedules in closed form (torch.optim.lr_scheduler), each resumable from its state.
-import { NNError } from '../errors';
+import { checkOptions } from '@adder/autograd';
+import { NNError, nnError } from '../errors';
 
 /** What a schedule needs of an optimiser: groups with a writable lr. */
 export interface SchedulableOptimizer {
@@ -72,6 +73,7 @@ export abstract class LRScheduler {
 function checkPositiveInt(where: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new NNError(where, `expected ${name} to be a positive integer, got ${v}`);
 }
+
 
 /** torch.optim.lr_scheduler.StepLR: lr = base * gamma^floor(epoch / stepSize). */
 export class StepLR extends LRScheduler {
@@ -148,8 +150,8 @@ export class EpochCosineLR extends LRScheduler {
   }
 }
 
-/** A constant schedule (lr = base), so that "no schedule" has the same interface. */
-export class ConstantLR extends LRScheduler {
+/** A schedule that leaves every lr at its base (lr = base), so that "no schedule" has the same interface. */
+export class IdentityLR extends LRScheduler {
   constructor(optimizer: SchedulableOptimizer) {
     super(optimizer);
     this.step();
@@ -159,11 +161,79 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
+/** Options of ConstantLR, as torch's keyword arguments (defaults 1/3 and 5). */
+export interface ConstantLROptions {
+  /** The factor the lr is multiplied by until totalIters, in [0, 1] (default 1/3). */
+  factor?: number;
+  /** Epochs (or steps) the factor applies for, at least 1; from then on lr = base (default 5). */
+  totalIters?: number;
+}
+
+/**
+ * torch.optim.lr_scheduler.ConstantLR: lr = base * factor while epoch < totalIters, then base.
+ * (Before issue 18, ConstantLR meant "no schedule"; that is IdentityLR now.)
+ */
+export class ConstantLR extends LRScheduler {
+  readonly factor: number;
+  readonly totalIters: number;
+  constructor(optimizer: SchedulableOptimizer, options: ConstantLROptions = {}) {
+    super(optimizer);
+    checkOptions('ConstantLR', options, ['factor', 'totalIters'], nnError);
+    this.factor = options.factor ?? 1 / 3;
+    this.totalIters = options.totalIters ?? 5;
+    if (!(this.factor >= 0 && this.factor <= 1)) throw new NNError('ConstantLR', `expected factor in [0, 1], got ${this.factor}`);
+    // totalIters 0 is refused: torch's stepwise ConstantLR then keeps the factor forever, its closed form never applies it
+    checkPositiveInt('ConstantLR', 'totalIters', this.totalIters);
+    this.step();
+  }
+  lrAt(epoch: number, baseLr: number): number {
+    return epoch < this.totalIters ? baseLr * this.factor : baseLr;
+  }
+}
+
+/** Options of LinearLR, as torch's keyword arguments (defaults 1/3, 1 and 5). */
+export interface LinearLROptions {
+  /** The factor at epoch 0, in (0, 1] (default 1/3, torch's). */
+  startFactor?: number;
+  /** The factor from totalIters on, in [0, 1] (default 1). */
+  endFactor?: number;
+  /** Epochs (or steps) of the linear ramp (default 5). */
+  totalIters?: number;
+}
+
+/**
+ * torch.optim.lr_scheduler.LinearLR: lr = base * (startFactor + (endFactor - startFactor) * min(epoch, T) / T)
+ * with T = totalIters.
+ */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+  constructor(optimizer: SchedulableOptimizer, options: LinearLROptions = {}) {
+    super(optimizer);
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters'], nnError);
+    this.startFactor = options.startFactor ?? 1 / 3;
+    this.endFactor = options.endFactor ?? 1;
+    this.totalIters = options.totalIters ?? 5;
+    if (!(this.startFactor > 0 && this.startFactor <= 1)) throw new NNError('LinearLR', `expected 0 < startFactor <= 1, got ${this.startFactor}`);
+    if (!(this.endFactor >= 0 && this.endFactor <= 1)) throw new NNError('LinearLR', `expected 0 <= endFactor <= 1, got ${this.endFactor}`);
+    checkPositiveInt('LinearLR', 'totalIters', this.totalIters);
+    this.step();
+  }
+  lrAt(epoch: number, baseLr: number): number {
+    const t = this.totalIters;
+    return baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(epoch, t)) / t);
+  }
+}
+
 /** Options of the linear warmup wrapper. */
 export interface WarmupOptions {
   /** Epochs (or steps) of warmup; the inner schedule's lr applies unchanged from this epoch on. */
   warmupEpochs: number;
-  /** The factor at epoch 0 (default 1/(warmupEpochs + 1)); it rises linearly to 1 at warmupEpochs. */
+  /**
+   * The factor at epoch 0 (default 1/3, torch's LinearLR default; before issue 18 it was 1/(warmupEpochs + 1),
+   * which stays reachable by passing it); it rises linearly to 1 at warmupEpochs.
+   */
   startFactor?: number;
 }
 
@@ -181,9 +251,10 @@ export class LinearWarmup extends LRScheduler {
   ) {
     super(inner.optimizer);
     this.baseLrs = [...inner.baseLrs];
+    checkOptions('LinearWarmup', options, ['warmupEpochs', 'startFactor'], nnError);
     checkPositiveInt('LinearWarmup', 'warmupEpochs', options.warmupEpochs);
     this.warmupEpochs = options.warmupEpochs;
-    this.startFactor = options.startFactor ?? 1 / (options.warmupEpochs + 1);
+    this.startFactor = options.startFactor ?? 1 / 3;
     if (!(this.startFactor > 0 && this.startFactor <= 1)) {
       throw new NNError('LinearWarmup', `expected 0 < startFactor <= 1, got ${this.startFactor}`);
     }
