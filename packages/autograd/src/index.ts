@@ -14,6 +14,7 @@ export { sumToShape, isExpandableTo } from './broadcast';
 export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, rsqrt, relu, sigmoid, tanh, square, clamp, where, type Operand, type ClampOptions } from './ops/elementwise';
 export { sum, mean, variance, variance as var, max, min, logsumexp, logSoftmax, softmax, type ReduceOptions, type VarOptions, type VarianceOptions, type ExtremumOptions, type SoftmaxOptions } from './ops/reduce';
 export { reshape, view, permute, transpose, expand, slice, narrow, squeeze, unsqueeze, flatten, contiguous, cast, type ShapeOptions, type PermuteOptions, type SliceOptions, type SqueezeOptions, type UnsqueezeOptions, type CastOptions } from './ops/views';
+export { hardtanh, leakyRelu, gelu, silu, elu, softplus, log1p, sin, cos, type HardtanhOptions, type GeluOptions, type SoftplusOptions } from './ops/activations';
 export { matmul } from './ops/matmul';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck';
 export { conv2d, unfold, fold } from './ops/conv';

@@ -4,6 +4,7 @@
 // `declare module` below) adds the methods to the Tensor type, so they are typed wherever Tensor is.
 import type { Axes, DType, NDArray } from '@adder/tensor';
 import { Tensor } from './tensor';
+import * as Act from './ops/activations';
 import * as C from './ops/compare';
 import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
@@ -99,6 +100,12 @@ export interface TensorMethods {
   to(dtype: DType): Tensor;
   /** 1 / sqrt(this). */
   rsqrt(): Tensor;
+  /** log(1 + this), accurate near 0. */
+  log1p(): Tensor;
+  /** sin(this). */
+  sin(): Tensor;
+  /** cos(this). */
+  cos(): Tensor;
   /** Gathers along an axis with an int32 index of the same rank (torch.gather). */
   gather(axis: number, index: Tensor | NDArray): Tensor;
   /** Selects entries along an axis by a 1-d int32 index (torch.index_select). */
@@ -251,6 +258,15 @@ const methods: TensorMethods & ThisType<Tensor> = {
   },
   rsqrt() {
     return E.rsqrt(this);
+  },
+  log1p() {
+    return Act.log1p(this);
+  },
+  sin() {
+    return Act.sin(this);
+  },
+  cos() {
+    return Act.cos(this);
   },
   gather(axis: number, index: Tensor | NDArray) {
     return I.gather(this, axis, index);
