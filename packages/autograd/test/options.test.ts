@@ -7,10 +7,6 @@ const x = randn([1, 1, 4, 4], { dtype: 'float64' });
 
 describe('unsupported options are refused by name', () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ['maxPool2d ceilMode', () => maxPool2d(x, { kernelSize: 2, ceilMode: true } as never), /^maxPool2d: option ceilMode: true is not supported \(only ceilMode false is implemented\)$/],
-    ['maxPool2d dilation', () => maxPool2d(x, { kernelSize: 2, dilation: 2 } as never), /^maxPool2d: option dilation: 2 is not supported \(only dilation 1 is implemented\)$/],
-    ['maxPool2d dilation pair', () => maxPool2d(x, { kernelSize: 2, dilation: [1, 2] } as never), /^maxPool2d: option dilation: \[1,2\] is not supported/],
-    ['maxPool2dWithIndices ceilMode', () => maxPool2dWithIndices(x, { kernelSize: 2, ceilMode: true } as never), /^maxPool2d: option ceilMode: true/],
     ['avgPool2d ceilMode', () => avgPool2d(x, { kernelSize: 2, ceilMode: true } as never), /^avgPool2d: option ceilMode: true is not supported/],
     ['avgPool2d countIncludePad false', () => avgPool2d(x, { kernelSize: 2, countIncludePad: false } as never), /^avgPool2d: option countIncludePad: false is not supported \(only countIncludePad true is implemented/],
     ['conv2d groups', () => conv2d(x, zeros([1, 1, 1, 1], { dtype: 'float64' }), null, { groups: 2 } as never), /^conv2d: option groups: 2 is not supported/],
@@ -23,6 +19,9 @@ describe('unsupported options are refused by name', () => {
   }
 
   it("torch's defaults given explicitly are accepted", () => {
+    // maxPool2d implements dilation and ceilMode (pool.test.ts checks them against torch)
+    expect(maxPool2d(x, { kernelSize: 3, stride: 2, ceilMode: true }).shape).toEqual([1, 1, 2, 2]);
+    expect(maxPool2dWithIndices(x, { kernelSize: 2, dilation: 2 }).values.shape).toEqual([1, 1, 1, 1]);
     const a = maxPool2d(x, { kernelSize: 2, ceilMode: false, dilation: 1 });
     expect(a.toArray()).toEqual(maxPool2d(x, { kernelSize: 2 }).toArray());
     expect(maxPool2d(x, { kernelSize: 2, dilation: [1, 1] }).shape).toEqual([1, 1, 2, 2]);

@@ -21,8 +21,7 @@ const cases: [string, () => unknown, RegExp][] = [
   ['klDiv bad reduction', () => klDiv(logits.logSoftmax(1), logits.softmax(1), { reduction: 'avg' } as never), /^klDiv: reduction must be one of 'batchmean', 'sum', 'mean', 'none'/],
   ['distillationLoss unknown key', () => distillationLoss(logits, logits.data, target, { T: 2 } as never), /^distillationLoss: unknown option 'T' \(expected one of alpha, temperature\)$/],
   ['batchNorm unknown key', () => bn({ momentum: 0.1 }), /^batchNorm: unknown option 'momentum'/],
-  ['MaxPool2d ceilMode', () => new MaxPool2d(2, { ceilMode: true } as never), /^MaxPool2d: option ceilMode: true is not supported/],
-  ['MaxPool2d dilation', () => new MaxPool2d(2, { dilation: 2 } as never), /^MaxPool2d: option dilation: 2 is not supported/],
+  ['MaxPool2d ceilMode not a boolean', () => new MaxPool2d(2, { ceilMode: 'yes' } as never), /^MaxPool2d: ceilMode must be a boolean, got "yes"$/],
   ['MaxPool2d unknown key', () => new MaxPool2d(2, { kernelSize: 3 } as never), /^MaxPool2d: unknown option 'kernelSize'/],
   ['AvgPool2d ceilMode', () => new AvgPool2d(2, { ceilMode: true } as never), /^AvgPool2d: option ceilMode: true is not supported/],
   ['AvgPool2d countIncludePad false', () => new AvgPool2d(2, { countIncludePad: false } as never), /^AvgPool2d: option countIncludePad: false is not supported/],
@@ -40,6 +39,10 @@ describe('nn refuses unsupported and unknown options by name', () => {
   it("torch's defaults given explicitly are accepted", () => {
     expect(crossEntropy(logits, target, { weight: null } as never).item()).toBeCloseTo(crossEntropy(logits, target).item(), 15);
     expect(new MaxPool2d(2, { dilation: 1, ceilMode: false }).kernelSize).toEqual([2, 2]);
+    // MaxPool2d implements dilation and ceilMode, as torch.nn.MaxPool2d
+    const pool = new MaxPool2d(3, { stride: 2, dilation: 2, ceilMode: true });
+    expect(pool.toString()).toBe('MaxPool2d(kernel_size=3, stride=2, padding=0, dilation=2, ceil_mode=True)');
+    expect(pool.call(randn([1, 1, 8, 8], { dtype: 'float64' })).shape).toEqual([1, 1, 3, 3]); // as torch
     expect(new AvgPool2d(2, { ceilMode: false, countIncludePad: true }).kernelSize).toEqual([2, 2]);
     expect(() => bn({ layer: 'BatchNorm1d' })).not.toThrow();
     expect(() => bn({ mom: 1, layer: 'BatchNorm1d(3)' })).toThrow(/^BatchNorm1d\(3\): unknown option 'mom'/);

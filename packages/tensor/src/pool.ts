@@ -1,5 +1,5 @@
-// 2-D pooling with PyTorch's semantics (ceil_mode=false): max with argmax indices, average with
-// count_include_pad=true, adaptive average to 1x1, and the backward of each.
+// 2-D pooling with PyTorch's semantics: max with argmax indices (also dilated and in ceil mode), average with
+// count_include_pad=true and ceil_mode=false, adaptive average to 1x1, and the backward of each.
 //
 // The forward loops are registered kernels ('pool.maxPool2d', 'pool.avgPool2d', 'pool.adaptiveAvgPool2d1'):
 // 'js' is the loop here (the oracle), 'simd' the WebAssembly SIMD128 twin in ./simd/pool-simd.ts for float32
@@ -21,6 +21,12 @@ export interface Pool2dOptions {
   padding?: IntPair;
 }
 
+/** Options of maxPool2d: Pool2dOptions plus dilation (default 1) and ceilMode (default false), as torch. */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  dilation?: IntPair;
+  ceilMode?: boolean;
+}
+
 /** Result of maxPool2d: the maxima and, per output, the flat index h*W + w of the maximum in its input plane. */
 export interface MaxPoolResult {
   values: NDArray;
@@ -28,14 +34,28 @@ export interface MaxPoolResult {
 }
 
 /** Resolves a pooling window over a 4-D input; PyTorch requires padding <= kernel / 2. */
-function poolGeometry(op: string, shape: readonly number[], options: Pool2dOptions): WindowGeometry {
+function poolGeometry(op: string, shape: readonly number[], options: Pool2dOptions, dilation: IntPair = 1, ceilMode = false): WindowGeometry {
   expectRank(op, 'an input', shape, 4, '(N, C, H, W)');
   const kernel = toPair(op, 'kernelSize', options.kernelSize, 1);
-  const g = windowGeometry(op, shape[2]!, shape[3]!, kernel, options.stride ?? kernel, options.padding ?? 0, 1);
+  const g = windowGeometry(op, shape[2]!, shape[3]!, kernel, options.stride ?? kernel, options.padding ?? 0, dilation);
   if (2 * g.ph > g.kh || 2 * g.pw > g.kw) {
     throw new TensorError(op, `padding ${fmtShape([g.ph, g.pw])} must be at most half of the kernel size ${fmtShape([g.kh, g.kw])}`);
   }
+  if (ceilMode) {
+    g.outH = ceilOutputSize(g.height, g.kh, g.sh, g.ph, g.dh);
+    g.outW = ceilOutputSize(g.width, g.kw, g.sw, g.pw, g.dw);
+  }
   return g;
+}
+
+/**
+ * PyTorch's pooling output size with ceil_mode: ceil((in + 2p - d(k-1) - 1) / s) + 1, less one when the last
+ * window would start in the right padding (pooling_output_shape).
+ */
+function ceilOutputSize(input: number, kernel: number, stride: number, pad: number, dilation: number): number {
+  let out = Math.floor((input + 2 * pad - dilation * (kernel - 1) - 1 + stride - 1) / stride) + 1;
+  if ((out - 1) * stride >= input + pad) out--;
+  return out;
 }
 
 /** Throws unless gradOut is (N, C, outH, outW) for this pooling geometry. */
@@ -46,13 +66,17 @@ function checkPoolGrad(op: string, gradOut: NDArray, inputShape: readonly number
   }
 }
 
-/** The clipped input range [start, end) of each output position's window along one axis (padding taps dropped). */
-function windowRanges(outSize: number, stride: number, pad: number, kernel: number, inSize: number): { start: Int32Array; end: Int32Array } {
+/**
+ * The clipped input range [start, end) of each output position's window along one axis (padding taps dropped);
+ * with a dilation d the taps are start, start + d, ... below end (start is the first in-bounds tap).
+ */
+function windowRanges(outSize: number, stride: number, pad: number, kernel: number, inSize: number, dilation = 1): { start: Int32Array; end: Int32Array } {
   const start = new Int32Array(outSize);
   const end = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
-    start[o] = Math.max(o * stride - pad, 0);
-    end[o] = Math.min(o * stride - pad + kernel, inSize);
+    const first = o * stride - pad;
+    start[o] = first < 0 ? first + Math.ceil(-first / dilation) * dilation : first;
+    end[o] = Math.min(first + (kernel - 1) * dilation + 1, inSize);
   }
   return { start, end };
 }
@@ -81,12 +105,12 @@ export type AvgPool2dKernel = (x: PoolPlanes, g: WindowGeometry, out: TypedArray
 /** Kernel 'pool.adaptiveAvgPool2d1': the mean of each plane. */
 export type AdaptiveAvgPool2d1Kernel = (x: PoolPlanes, out: TypedArray) => void;
 
-/** The js max pooling loop (the oracle of the simd one). */
+/** The js max pooling loop (the oracle of the simd one; also the only one for dilation > 1). */
 export const maxPool2dJs: MaxPool2dKernel = (x, g, vd, id) => {
   const { n, c, height, width, sN, sC, sH, sW } = x;
-  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
-  const rows = windowRanges(outH, sh, ph, kh, height);
-  const cols = windowRanges(outW, sw, pw, kw, width);
+  const { kh, kw, sh, sw, ph, pw, dh, dw, outH, outW } = g;
+  const rows = windowRanges(outH, sh, ph, kh, height, dh);
+  const cols = windowRanges(outW, sw, pw, kw, width, dw);
   const xd = x.x;
   let o = 0;
   for (let b = 0; b < n; b++) {
@@ -100,9 +124,9 @@ export const maxPool2dJs: MaxPool2dKernel = (x, g, vd, id) => {
           const w1 = cols.end[ow]!;
           let best = -Infinity;
           let arg = h0 * width + w0;
-          for (let h = h0; h < h1; h++) {
+          for (let h = h0; h < h1; h += dh) {
             const row = plane + h * sH;
-            for (let w = w0; w < w1; w++) {
+            for (let w = w0; w < w1; w += dw) {
               const v = xd[row + w * sW]!;
               if (v > best || v !== v) {
                 best = v;
@@ -186,15 +210,21 @@ registerKernel<AdaptiveAvgPool2d1Kernel>('pool.adaptiveAvgPool2d1', 'simd', (x, 
 /**
  * Max pooling as torch.nn.functional.max_pool2d(return_indices=True): the padding acts as -infinity, the
  * first maximum in row-major window order wins, and a NaN is taken as the maximum (PyTorch's `val > max || isnan(val)`).
+ * `dilation` and `ceilMode` as torch's (a ceil-mode window may run past the right padding; its taps there are dropped).
  */
-export function maxPool2d(x: NDArray, options: Pool2dOptions): MaxPoolResult {
+export function maxPool2d(x: NDArray, options: MaxPool2dOptions): MaxPoolResult {
   x.assertFloat('maxPool2d');
-  const g = poolGeometry('maxPool2d', x.shape, options);
+  const ceilMode = options.ceilMode ?? false;
+  if (typeof ceilMode !== 'boolean') throw new TensorError('maxPool2d', `ceilMode must be a boolean, got ${JSON.stringify(ceilMode)}`);
+  const g = poolGeometry('maxPool2d', x.shape, options, options.dilation ?? 1, ceilMode);
   const [n, c] = x.shape as [number, number];
   const { outH, outW } = g;
   const values = Storage.alloc(x.dtype, n * c * outH * outW);
   const indices = Storage.alloc('int32', n * c * outH * outW);
-  getKernel<MaxPool2dKernel>('pool.maxPool2d')(planesOf(x), g, values.data, indices.data as Int32Array);
+  // the simd kernel knows neither dilation nor ceil-mode windows: those run the js loop
+  const plain = g.dh === 1 && g.dw === 1 && !ceilMode;
+  const kernel = plain ? getKernel<MaxPool2dKernel>('pool.maxPool2d') : maxPool2dJs;
+  kernel(planesOf(x), g, values.data, indices.data as Int32Array);
   return { values: new NDArray(values, [n, c, outH, outW]), indices: new NDArray(indices, [n, c, outH, outW]) };
 }
 

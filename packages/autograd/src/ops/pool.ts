@@ -1,20 +1,20 @@
-// Differentiable pooling: max (with its argmax indices), average (count_include_pad) and adaptive average to 1x1.
+// Differentiable pooling: max (with its argmax indices, dilation and ceil mode), average (count_include_pad) and adaptive average to 1x1.
 import * as K from '@adder/tensor';
-import type { IntPair, NDArray, Pool2dOptions } from '@adder/tensor';
+import type { IntPair, MaxPool2dOptions as KernelMaxPoolOptions, NDArray, Pool2dOptions } from '@adder/tensor';
 import { AutogradError } from '../errors';
 import { applyWithContext, defineFunction } from '../function';
 import { checkOptions, refuseOption } from '../options';
 import type { Tensor } from '../tensor';
 
 /**
- * Options of maxPool2d (torch.nn.functional.max_pool2d): stride defaults to the kernel size, padding to 0.
- * `dilation` and `ceilMode` are accepted only at torch's defaults (1 and false); any other value throws.
+ * Options of maxPool2d (torch.nn.functional.max_pool2d): stride defaults to the kernel size, padding to 0,
+ * dilation to 1, ceilMode to false.
  */
 export interface MaxPool2dOptions extends Pool2dOptions {
-  /** Only 1 (torch's default): dilated pooling is not implemented. */
-  dilation?: 1 | readonly [1, 1];
-  /** Only false (torch's default): ceil mode is not implemented. */
-  ceilMode?: false;
+  /** Spacing of the window's taps, as torch's dilation (default 1). */
+  dilation?: IntPair;
+  /** Output size rounded up, as torch's ceil_mode: a last, partial window where one starts inside the input or left padding. */
+  ceilMode?: boolean;
 }
 /**
  * Options of avgPool2d (torch.nn.functional.avg_pool2d): stride defaults to the kernel size, padding to 0.
@@ -27,14 +27,13 @@ export interface AvgPool2dOptions extends Pool2dOptions {
   countIncludePad?: true;
 }
 
-const isOne = (v: unknown): boolean => v === 1 || (Array.isArray(v) && v.length === 2 && v[0] === 1 && v[1] === 1);
-
-/** Refuses unknown keys and the options maxPool2d cannot honour; returns the geometry the kernel takes. */
-function maxPoolGeometry(options: MaxPool2dOptions): Pool2dOptions {
+/** Refuses unknown keys; returns the geometry the kernel takes. */
+function maxPoolGeometry(options: MaxPool2dOptions): KernelMaxPoolOptions {
   checkOptions('maxPool2d', options, ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode']);
-  refuseOption('maxPool2d', 'dilation', options.dilation, isOne, 'only dilation 1 is implemented');
-  refuseOption('maxPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented');
-  return geometryOf(options);
+  const g: { kernelSize: IntPair; stride?: IntPair; padding?: IntPair; dilation?: IntPair; ceilMode?: boolean } = geometryOf(options);
+  if (options.dilation !== undefined) g.dilation = options.dilation;
+  if (options.ceilMode !== undefined) g.ceilMode = options.ceilMode;
+  return g;
 }
 /** Refuses unknown keys and the options avgPool2d cannot honour; returns the geometry the kernel takes. */
 function avgPoolGeometry(options: AvgPool2dOptions): Pool2dOptions {
@@ -55,7 +54,7 @@ interface InputShape {
   shape: readonly number[];
 }
 
-const MaxPool2dFn = defineFunction<Pool2dOptions, InputShape & { indices: NDArray }>({
+const MaxPool2dFn = defineFunction<KernelMaxPoolOptions, InputShape & { indices: NDArray }>({
   name: 'maxPool2d',
   forward(ctx, x: NDArray) {
     const { values, indices } = K.maxPool2d(x, ctx.options);
@@ -83,7 +82,7 @@ const AdaptiveAvgPool2dFn = defineFunction<{}, InputShape>({
   backward: (ctx, g) => [K.adaptiveAvgPool2d1Backward(g, ctx.saved.shape)],
 });
 
-/** Max pooling as torch.nn.functional.max_pool2d (padding acts as -infinity; the first maximum wins). */
+/** Max pooling as torch.nn.functional.max_pool2d (padding acts as -infinity; the first maximum wins), with dilation and ceilMode. */
 export const maxPool2d = (x: Tensor, options: MaxPool2dOptions): Tensor => MaxPool2dFn(x, maxPoolGeometry(options));
 
 /** maxPool2d that also returns the int32 argmax indices (flat h*W + w within each input plane). */

@@ -9,17 +9,16 @@ export interface PoolLayerOptions {
   stride?: number | readonly number[];
   padding?: number | readonly number[];
 }
-/** Options of MaxPool2d: dilation and ceilMode only at torch's defaults (1, false); other values throw. */
+/** Options of MaxPool2d: also dilation (default 1) and ceilMode (default false), as torch's. */
 export interface MaxPoolLayerOptions extends PoolLayerOptions {
-  dilation?: 1 | readonly [1, 1];
-  ceilMode?: false;
+  dilation?: number | readonly number[];
+  ceilMode?: boolean;
 }
 /** Options of AvgPool2d: ceilMode and countIncludePad only at torch's defaults (false, true); other values throw. */
 export interface AvgPoolLayerOptions extends PoolLayerOptions {
   ceilMode?: false;
   countIncludePad?: true;
 }
-const isOne = (v: unknown): boolean => v === 1 || (Array.isArray(v) && v.length === 2 && v[0] === 1 && v[1] === 1);
 
 abstract class Pool2d extends Module {
   readonly kernelSize: [number, number];
@@ -41,17 +40,24 @@ abstract class Pool2d extends Module {
   }
 }
 
-/** torch.nn.MaxPool2d (ceil_mode false, dilation 1; padding acts as -infinity). */
+/** torch.nn.MaxPool2d (padding acts as -infinity), with dilation and ceilMode. */
 export class MaxPool2d extends Pool2d {
+  readonly dilation: [number, number];
+  readonly ceilMode: boolean;
   constructor(kernelSize: number | readonly number[], options: MaxPoolLayerOptions = {}) {
     checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode'], nnError);
-    refuseOption('MaxPool2d', 'dilation', options.dilation, isOne, 'only dilation 1 is implemented', nnError);
-    refuseOption('MaxPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented', nnError);
     super(kernelSize, options);
+    this.dilation = pair(options.dilation ?? 1, 'MaxPool2d dilation');
+    this.ceilMode = options.ceilMode ?? false;
+    if (typeof this.ceilMode !== 'boolean') throw new NNError('MaxPool2d', `ceilMode must be a boolean, got ${JSON.stringify(this.ceilMode)}`);
   }
   forward(x: Tensor): Tensor {
     checkInput(this, x, [4], '(N, C, H, W)');
-    return maxPool2d(x, this.geometry());
+    return maxPool2d(x, { ...this.geometry(), dilation: this.dilation, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    const d = this.dilation[0] === this.dilation[1] ? String(this.dilation[0]) : `(${this.dilation[0]}, ${this.dilation[1]})`;
+    return `${super.extraRepr()}, dilation=${d}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
   }
 }
 
