@@ -55,16 +55,16 @@ export const TRAIN_FLAGS: FlagTable = {
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
   subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
-  epochs: { type: 'string', placeholder: 'N', default: '1', help: 'number of epochs' },
+  epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
   'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
   lr: { type: 'string', placeholder: 'X', default: '0.2', help: 'base learning rate' },
   momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
   'weight-decay': { type: 'string', placeholder: 'X', default: '5e-4', help: 'SGD weight decay' },
   nesterov: { type: 'boolean', default: false, help: 'Nesterov momentum' },
-  schedule: { type: 'string', choices: ['cosine', 'cosine-steps', 'step', 'constant'], default: 'constant', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); cosine-steps: the same cosine per step over the steps after the warmup, so short runs decay; step: x0.1 at 50% and 75%' },
-  'warmup-epochs': { type: 'string', placeholder: 'X', default: '0', help: 'linear warmup over the first X epochs (per step; X may be fractional)' },
-  augment: { type: 'string', choices: ['crop-flip', 'crop', 'crop2', 'none'], default: 'crop-flip', help: 'Fashion-MNIST training augmentation: a random crop of the 32x32-padded image shifting up to 4 pixels (crop2: 2) with a horizontal flip (crop-flip), without it (crop, crop2), or none' },
-  'label-smoothing': { type: 'string', placeholder: 'X', default: '0', help: 'label smoothing eps of the cross-entropy, in [0, 1)' },
+  schedule: { type: 'string', choices: ['cosine', 'cosine-steps', 'step', 'constant'], default: 'cosine-steps', help: 'cosine: lr = 0.5*base*(1+cos(pi*e/T)) per epoch e, T = epochs (+1 for the paper recipe); cosine-steps: the same cosine per step over the steps after the warmup, so short runs decay; step: x0.1 at 50% and 75%' },
+  'warmup-epochs': { type: 'string', placeholder: 'X', default: '0.3', help: 'linear warmup over the first X epochs (per step; X may be fractional)' },
+  augment: { type: 'string', choices: ['crop-flip', 'crop', 'crop2', 'none'], default: 'none', help: 'Fashion-MNIST training augmentation: a random crop of the 32x32-padded image shifting up to 4 pixels (crop2: 2) with a horizontal flip (crop-flip), without it (crop, crop2), or none' },
+  'label-smoothing': { type: 'string', placeholder: 'X', default: '0.1', help: 'label smoothing eps of the cross-entropy, in [0, 1)' },
   teacher: { type: 'string', placeholder: 'FILE', default: 'none', help: "distil from this checkpoint (a CNN twin's best.safetensors): loss = (1-alpha) CE + alpha T^2 KL(teacher || student) on logits / T" },
   'distill-alpha': { type: 'string', placeholder: 'X', default: '0.5', help: 'weight of the distillation term, in [0, 1] (with --teacher)' },
   'distill-temperature': { type: 'string', placeholder: 'T', default: '4', help: 'softmax temperature of the distillation term, > 0 (with --teacher)' },
@@ -88,7 +88,7 @@ function envThreads(): number {
 }
 
 /** The reference recipe of ADDERNET.md: flags given on the command line still override it. */
-const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0 };
+const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0, labelSmoothing: 0 };
 
 /** Parses `pnpm train` flags into a config (throws UsageError on bad input). */
 export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean; seeds: number[] | null } {
@@ -131,7 +131,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     evalEvery: num('eval-every', { integer: true, min: 1 }),
   };
   if (recipe === 'paper') {
-    const flagOf: Record<string, string> = { dataset: 'dataset', eta: 'eta', batchSize: 'batch-size', lr: 'lr', momentum: 'momentum', weightDecay: 'weight-decay', epochs: 'epochs', schedule: 'schedule', warmupEpochs: 'warmup-epochs', bnRecalibBatches: 'bn-recalib' };
+    const flagOf: Record<string, string> = { dataset: 'dataset', eta: 'eta', batchSize: 'batch-size', lr: 'lr', momentum: 'momentum', weightDecay: 'weight-decay', epochs: 'epochs', schedule: 'schedule', warmupEpochs: 'warmup-epochs', bnRecalibBatches: 'bn-recalib', labelSmoothing: 'label-smoothing' };
     for (const [k, v] of Object.entries(PAPER)) if (!given(flagOf[k]!)) (base as unknown as Record<string, unknown>)[k] = v;
   }
   if (base.nesterov && (base.momentum <= 0)) throw new UsageError('train: --nesterov requires --momentum > 0');

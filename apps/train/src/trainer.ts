@@ -190,7 +190,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
         const lossOf = (logits: Tensor): Tensor =>
           teacherLogits === null
             ? crossEntropy(logits, batch.labels, { labelSmoothing: config.labelSmoothing })
-            : distillationLoss(logits, teacherLogits, batch.labels, { alpha: config.distillAlpha, temperature: config.distillTemperature });
+            : distillationLoss(logits, teacherLogits, batch.labels, { alpha: config.distillAlpha, temperature: config.distillTemperature, labelSmoothing: config.labelSmoothing });
         const { logits, loss: lossValue } = trainStep(model, optimizer, images, lossOf, (value) => {
           if (!Number.isFinite(value)) throw new NonFiniteLossError(epoch, state.step + 1, lr, value);
         });

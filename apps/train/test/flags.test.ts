@@ -124,7 +124,8 @@ describe('pnpm train flags', () => {
 
   it('--label-smoothing, --teacher and the distillation flags, with their checks', () => {
     expect(train('--label-smoothing', '0.1').labelSmoothing).toBe(0.1);
-    expect(train().labelSmoothing).toBe(0);
+    expect(train().labelSmoothing).toBe(0.1);
+    expect(train('--recipe', 'paper').labelSmoothing).toBe(0);
     expect(() => train('--label-smoothing', '1')).toThrow(UsageError);
     const d = train('--teacher', 'runs/cnn/best.safetensors', '--distill-alpha', '0.7', '--distill-temperature', '3');
     expect(d.teacher).toMatch(/runs\/cnn\/best\.safetensors$/);
@@ -141,7 +142,7 @@ describe('pnpm train flags', () => {
   });
 
   it('--augment picks the Fashion-MNIST training augmentation', () => {
-    expect(train().augment).toBe('crop-flip');
+    expect(train().augment).toBe('none');
     expect(train('--augment', 'crop2').augment).toBe('crop2');
     expect(() => train('--augment', 'mixup')).toThrow(/--augment must be one of crop-flip\|crop\|crop2\|none/);
   });

@@ -39,6 +39,8 @@ export interface DistillationOptions {
   alpha?: number;
   /** T > 0: both logits are divided by it before the softmax (default 4). */
   temperature?: number;
+  /** label smoothing of the hard cross-entropy term (default 0). */
+  labelSmoothing?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface DistillationOptions {
  * gradient on the scale of the hard one (eq. 2 of Hinton et al. and its footnote). The teacher gets no gradient.
  */
 export function distillationLoss(student: Tensor, teacher: Tensor | NDArray, target: ClassTarget, options: DistillationOptions = {}): Tensor {
-  checkOptions('distillationLoss', options, ['alpha', 'temperature'], nnError);
+  checkOptions('distillationLoss', options, ['alpha', 'temperature', 'labelSmoothing'], nnError);
   const alpha = options.alpha ?? 0.5;
   const T = options.temperature ?? 4;
   if (!(alpha >= 0 && alpha <= 1)) throw new NNError('distillationLoss', `alpha must be in [0, 1], got ${alpha}`);
@@ -56,7 +58,7 @@ export function distillationLoss(student: Tensor, teacher: Tensor | NDArray, tar
   if (student.ndim !== 2 || !sameShape(student.shape, t.shape)) {
     throw new NNError('distillationLoss', `expected student and teacher logits of one shape (N, C), got [${student.shape.join(', ')}] and [${t.shape.join(', ')}]`);
   }
-  const hard = crossEntropy(student, target);
+  const hard = crossEntropy(student, target, { labelSmoothing: options.labelSmoothing ?? 0 });
   if (alpha === 0) return hard;
   const soft = new Tensor(t).div(T).logSoftmax(1).exp().data;
   const kl = klDiv(student.div(T).logSoftmax(1), soft);
