@@ -7,23 +7,10 @@ import type { Col2imKernel, Im2colKernel } from '../im2col';
 import '../im2col'; // registers 'im2col' and 'col2im' (a worker loads this module on its own)
 import { defineKernel, type KernelArgs } from './kernel';
 import { chunkCount, chunkRange, runChunks } from './worker-pool';
+import { geometryArgs, geometryOf } from './window-args';
 
 /** Elements per chunk (copies: memory-bound). */
 const UNFOLD_GRAIN = 262_144;
-const GEOMETRY = ['kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'height', 'width', 'outH', 'outW'] as const;
-
-function geometryArgs(g: WindowGeometry): KernelArgs {
-  const out: KernelArgs = {};
-  for (const key of GEOMETRY) out[key] = g[key];
-  return out;
-}
-
-function geometryOf(args: KernelArgs): WindowGeometry {
-  const g = {} as Record<(typeof GEOMETRY)[number], number>;
-  for (const key of GEOMETRY) g[key] = args[key] as number;
-  return g;
-}
-
 /** Chunk c of unfold: im2col of the chunk's images into out (rows x L per image). */
 export function unfoldChunk(args: KernelArgs, c: number): void {
   const g = geometryOf(args);

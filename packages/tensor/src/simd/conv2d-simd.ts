@@ -7,6 +7,7 @@
 import type { WindowGeometry } from '../conv-geometry';
 import { defineKernel, type KernelArgs } from '../parallel/kernel';
 import { chunkCount, chunkRange, runChunks } from '../parallel/worker-pool';
+import { geometryArgs, geometryOf } from '../parallel/window-args';
 import { allocate } from '../storage';
 import { KernelModule } from '../wasm/runtime';
 import { emitConvPacking } from './conv-pack-simd';
@@ -20,20 +21,6 @@ const convModule = new KernelModule('conv2d (simd)', (m) => {
 /** Operations per chunk and the most weight-gradient partials (each is Cout x K floats). */
 const CONV_GRAIN = 4_000_000;
 const MAX_WEIGHT_CHUNKS = 16;
-const GEOMETRY = ['kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'height', 'width', 'outH', 'outW'] as const;
-
-function geometryArgs(g: WindowGeometry): KernelArgs {
-  const out: KernelArgs = {};
-  for (const key of GEOMETRY) out[key] = g[key];
-  return out;
-}
-
-function geometryOf(args: KernelArgs): WindowGeometry {
-  const g = {} as Record<(typeof GEOMETRY)[number], number>;
-  for (const key of GEOMETRY) g[key] = args[key] as number;
-  return g;
-}
-
 /** The padded plane of one image: rows hp = H + 2ph, columns wp = W + 2pw. */
 function padded(g: WindowGeometry): { hp: number; wp: number; plane: number } {
   const hp = g.height + 2 * g.ph, wp = g.width + 2 * g.pw;
