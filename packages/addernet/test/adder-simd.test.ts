@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Generator, NDArray, getBackend, listKernels, poolRunning, randn, setBackend, setNumThreads, shutdown, wasm, type BackendName } from '@adder/tensor';
 import { adderBackwardInput, adderBackwardWeight, adderBackwardWeightRaw, adderForward } from '../src/kernels/index';
+import { onBackend } from '@adder/tensor/testing/twins';
 
 /** float32 unit roundoff. */
 const U = 2 ** -24;
@@ -15,17 +16,6 @@ afterAll(async () => {
   await shutdown();
   setNumThreads(1);
 });
-
-/** Runs f on the given backend and restores the previous one. */
-function on<T>(backend: BackendName, f: () => T): T {
-  const before = getBackend();
-  setBackend(backend);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /**
  * Value families: plain normals, wide values (the HardTanh clamp saturates), small integers (exact differences,
@@ -139,8 +129,8 @@ describe.skipIf(!wasm.simdSupported())('simd adder2d kernels vs their js twins',
     fc.assert(
       fc.property(caseArb, (c) => {
         const p = problem(c);
-        const js = on('js', () => adderForward(p.x, p.w, p.stride, p.padding));
-        const simd = on('simd', () => adderForward(p.x, p.w, p.stride, p.padding));
+        const js = onBackend('js', () => adderForward(p.x, p.w, p.stride, p.padding));
+        const simd = onBackend('simd', () => adderForward(p.x, p.w, p.stride, p.padding));
         const k = dims(p).kSize;
         const want = js.toTyped();
         expectWithin(simd, js, Float64Array.from(want, (v) => (k + 2) * U * Math.abs(v)));
@@ -153,8 +143,8 @@ describe.skipIf(!wasm.simdSupported())('simd adder2d kernels vs their js twins',
     fc.assert(
       fc.property(caseArb, (c) => {
         const p = problem(c);
-        const js = on('js', () => adderBackwardInput(p.x, p.w, p.g, p.stride, p.padding));
-        const simd = on('simd', () => adderBackwardInput(p.x, p.w, p.g, p.stride, p.padding));
+        const js = onBackend('js', () => adderBackwardInput(p.x, p.w, p.g, p.stride, p.padding));
+        const simd = onBackend('simd', () => adderBackwardInput(p.x, p.w, p.g, p.stride, p.padding));
         const { cout, kh, kw, kSize, ho, wo } = dims(p);
         const x = p.x.toTyped(), w = p.w.toTyped(), g = p.g.toTyped();
         const s = new Float64Array(x.length);
@@ -174,8 +164,8 @@ describe.skipIf(!wasm.simdSupported())('simd adder2d kernels vs their js twins',
     fc.assert(
       fc.property(caseArb, (c) => {
         const p = problem(c);
-        const js = on('js', () => adderBackwardWeightRaw(p.x, p.w, p.g, p.stride, p.padding));
-        const simd = on('simd', () => adderBackwardWeightRaw(p.x, p.w, p.g, p.stride, p.padding));
+        const js = onBackend('js', () => adderBackwardWeightRaw(p.x, p.w, p.g, p.stride, p.padding));
+        const simd = onBackend('simd', () => adderBackwardWeightRaw(p.x, p.w, p.g, p.stride, p.padding));
         const { n, cout, kSize, ho, wo } = dims(p);
         const pSize = ho * wo;
         const x = p.x.toTyped(), w = p.w.toTyped(), g = p.g.toTyped();
@@ -201,7 +191,7 @@ describe.skipIf(!wasm.simdSupported())('simd adder2d kernels vs their js twins',
     const w = randn([6, 3, 3, 3], { dtype: 'float64', generator: gen });
     const g = randn([2, 6, 5, 4], { dtype: 'float64', generator: gen });
     const run = () => [adderForward(x, w, 2, 1), adderBackwardInput(x, w, g, 2, 1), adderBackwardWeight(x, w, g, 2, 1)].map((r) => [...r.toTyped()]);
-    expect(on('simd', run)).toEqual(on('js', run));
+    expect(onBackend('simd', run)).toEqual(onBackend('js', run));
   });
 });
 

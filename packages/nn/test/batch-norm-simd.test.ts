@@ -3,11 +3,12 @@
 // running statistics) on strided inputs within that difference rounded to float32; the same bits with 1, 2 and
 // 3 threads on the simd backend.
 import { Tensor } from '@adder/autograd';
-import { NDArray, assign, getBackend, getKernel, listKernels, ones, poolRunning, setBackend, setNumThreads, shutdown, zeros, type BackendName } from '@adder/tensor';
+import { NDArray, assign, getKernel, listKernels, ones, poolRunning, setNumThreads, shutdown, zeros, type BackendName } from '@adder/tensor';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { batchNorm } from '../src/index';
 import type { BnLoop } from '../src/functions/batch-norm-chunks';
+import { onBackend, exactValues, seededUniform } from '@adder/tensor/testing/twins';
 
 afterAll(async () => {
   await shutdown();
@@ -17,30 +18,11 @@ afterAll(async () => {
 /** Unit roundoff of float64. */
 const U = 2 ** -53;
 
-function onBackend<T>(backend: BackendName, f: () => T): T {
-  const before = getBackend();
-  setBackend(backend);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
-
-/** Values with their exact identity: NaN as one value, -0 apart from +0. */
-function exact(a: ArrayLike<number>): Array<number | string> {
-  return Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v));
-}
-
 const SPECIALS = [Number.NaN, -0, 0, Infinity, -Infinity];
 
 /** `count` float32 values from a seed: centred at `shift`; with `specials`, about one in ten NaN, ±0 or infinite. */
 function drawValues(seed: number, count: number, shift: number, specials = false): Float32Array {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = seededUniform(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const u = next();
@@ -152,7 +134,7 @@ describe('simd batch_norm loops', () => {
           const common = { N: o.N, C: o.C, S: o.S, x: o.x, xo: o.xo, g: o.g, go: o.go, w: o.w, mean: o.mean, invstd: o.invstd, sumG: o.sumG, sumGX: o.sumGX };
           k('batchNorm.inputGrad')({ ...common, dx: dxBatch, batch: 1 }, o.c0, o.c1);
           k('batchNorm.inputGrad')({ ...common, dx: dxEval, batch: 0 }, o.c0, o.c1);
-          return [exact(y), exact(dxBatch), exact(dxEval)];
+          return [exactValues(y), exactValues(dxBatch), exactValues(dxEval)];
         };
         expect(run('simd')).toEqual(run('js'));
       }),
@@ -247,7 +229,7 @@ describe('batchNorm on the simd backend', () => {
       const b = new Tensor(zeros([5], 'float64'), true);
       const y = batchNorm(xt, w, b, { useBatchStats: true, eps: 1e-5 });
       y.backward(new Tensor(gy));
-      return [exact(y.data.toTyped()), exact(xt.grad!.data.toTyped()), exact(w.grad!.data.toTyped())];
+      return [exactValues(y.data.toTyped()), exactValues(xt.grad!.data.toTyped()), exactValues(w.grad!.data.toTyped())];
     });
     expect(run('simd')).toEqual(run('js'));
   });
@@ -261,7 +243,7 @@ describe('batchNorm on the simd backend', () => {
     const run = (threads: number) => {
       setNumThreads(threads);
       const r = forwardBackward('simd', x, gy, 3);
-      return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, exact(v)]));
+      return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, exactValues(v)]));
     };
     const one = run(1);
     const two = run(2);

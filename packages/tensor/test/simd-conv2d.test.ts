@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   abs, conv2d, randn, shutdown, Generator, conv2dBackwardInput, conv2dBackwardWeight, fromArray, getBackend, setBackend, setNumThreads, type NDArray,
 } from '../src/index';
+import { seededUniform } from './backend-twins';
 
 const initial = getBackend();
 afterEach(() => setBackend(initial));
@@ -14,8 +15,8 @@ afterAll(async () => {
 });
 
 function values(seed: number, n: number): Float64Array {
-  let s = seed >>> 0;
-  return Float64Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
+  const next = seededUniform(seed);
+  return Float64Array.from({ length: n }, () => next() * 2 - 1);
 }
 
 /** The same values as a contiguous, channels-last (permuted) or stepped (sliced) float32 view. */

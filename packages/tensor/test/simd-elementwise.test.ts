@@ -6,14 +6,15 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Generator, NDArray, abs, add, div, getBackend, getKernel, gt, listKernels, max, maximum, mean, min, minimum, mul, mulScalar, clamp, relu,
-  setBackend, setNumThreads, shutdown, sqrt, sub, sum, where, randn, type BackendName, type TypedArray,
+  Generator, NDArray, abs, add, div, getKernel, gt, listKernels, max, maximum, mean, min, minimum, mul, mulScalar, clamp, relu,
+  setNumThreads, shutdown, sqrt, sub, sum, where, randn, type TypedArray,
   type BinaryKernel, type BinaryOp, type RowExtremumKernel, type RowSumKernel, type UnaryKernel, type UnaryOp, type WhereKernel,
 } from '../src/index';
 import { BLOCK, SIMD_BINARY_OPS, SIMD_UNARY_OPS, binaryWasm, elementwiseSimdMemoryBytes, unaryWasm, whereWasm } from '../src/simd/elementwise-simd';
 import { ROW_BLOCK, rowExtremaWasm, rowReduceSimdMemoryBytes, rowSumsWasm } from '../src/simd/row-reduce-simd';
 import { simdSupported } from '../src/wasm/probe';
 import { layoutArb, materialize, shapeArb } from './arbitraries';
+import { onBackend } from './backend-twins';
 
 const RUNS = { numRuns: 40 };
 const EPS64 = 2 ** -52;
@@ -76,16 +77,6 @@ function filled(f: Fill, salt: number, n: number, offset = 0, finite = false): F
 
 const js = <F extends (...args: never[]) => unknown>(name: string): F => getKernel<F>(name, 'js');
 const simd = <F extends (...args: never[]) => unknown>(name: string): F => getKernel<F>(name, 'simd');
-
-function withBackend<T>(b: BackendName, f: () => T): T {
-  const saved = getBackend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(saved);
-  }
-}
 
 afterAll(async () => {
   await shutdown();
@@ -282,8 +273,8 @@ const viewArb = (shape: readonly number[], allowExpand = true): fc.Arbitrary<NDA
 
 describe.skipIf(!simdSupported())('the public ops agree between the backends on views', () => {
   const bothBackends = (f: () => NDArray): [Float32Array | Uint8Array, Float32Array | Uint8Array] => [
-    withBackend('js', f).toTyped() as Float32Array | Uint8Array,
-    withBackend('simd', f).toTyped() as Float32Array | Uint8Array,
+    onBackend('js', f).toTyped() as Float32Array | Uint8Array,
+    onBackend('simd', f).toTyped() as Float32Array | Uint8Array,
   ];
   const shapeOf = shapeArb({ minDims: 1, maxDims: 3, minSize: 1, maxSize: 14 });
 
@@ -318,9 +309,9 @@ describe.skipIf(!simdSupported())('the public ops agree between the backends on 
           }
           const len = axes.reduce((p, i) => p * shape[i]!, 1);
           // |x| summed by the same reduction, on js, in float64
-          const absSum = withBackend('js', () => sum(abs(a.cast('float64')), axes, keepdim)).toTyped();
+          const absSum = onBackend('js', () => sum(abs(a.cast('float64')), axes, keepdim)).toTyped();
           for (const [divisor, f] of [[1, () => sum(a, axes, keepdim)], [len, () => mean(a, axes, keepdim)]] as const) {
-            const exact = withBackend('js', () => (divisor === 1 ? sum(a.cast('float64'), axes, keepdim) : mean(a.cast('float64'), axes, keepdim))).toTyped();
+            const exact = onBackend('js', () => (divisor === 1 ? sum(a.cast('float64'), axes, keepdim) : mean(a.cast('float64'), axes, keepdim))).toTyped();
             const [j, s] = bothBackends(f);
             for (let r = 0; r < j.length; r++) {
               expect(same(j[r]!, Math.fround(exact[r]!))).toBe(true); // js: the float64 sum rounded once
@@ -368,7 +359,7 @@ describe.skipIf(!simdSupported())('simd on the worker pool', () => {
         bits(sum(m, 1)), bits(mean(m, 1)), bits(sum(m, 0)), bits(max(m, 1)), bits(min(m, 0)),
       ];
     };
-    const [one, two, three, jsOne] = withBackend('simd', () => [run(1), run(2), run(3)]).concat([withBackend('js', () => run(1))]);
+    const [one, two, three, jsOne] = onBackend('simd', () => [run(1), run(2), run(3)]).concat([onBackend('js', () => run(1))]);
     for (let i = 0; i < one!.length; i++) {
       sameBits(two![i]!, one![i]!, `result ${i}, 2 threads`);
       sameBits(three![i]!, one![i]!, `result ${i}, 3 threads`);

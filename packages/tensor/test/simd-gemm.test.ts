@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gemm, getBackend, setBackend, setNumThreads, type NDArray } from '../src/index';
+import { seededUniform } from './backend-twins';
 import { LAYOUTS, withLayout } from './layouts';
 
 const initial = getBackend();
@@ -11,8 +12,8 @@ afterEach(() => setBackend(initial));
 
 /** A deterministic stream of values in [-1, 1). */
 function values(seed: number, n: number): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
+  const next = seededUniform(seed);
+  return Array.from({ length: n }, () => next() * 2 - 1);
 }
 
 function run(backend: 'js' | 'simd', a: NDArray, b: NDArray, c: NDArray, alpha: number, beta: number): Float32Array {

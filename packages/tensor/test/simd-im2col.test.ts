@@ -5,39 +5,24 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  NDArray, assign, convOutputSize, fold, getBackend, listKernels, poolRunning, setBackend, setNumThreads, shutdown, unfold, zeros,
-  type BackendName, type UnfoldOptions,
+  NDArray, assign, convOutputSize, fold, listKernels, poolRunning, setNumThreads, shutdown, unfold, zeros,
+  type UnfoldOptions,
 } from '../src/index';
+import { onBackend, exactValues, seededUniform } from './backend-twins';
 
 afterAll(async () => {
   await shutdown();
   setNumThreads(1);
 });
 
-function onBackend<T>(backend: BackendName, f: () => T): T {
-  const before = getBackend();
-  setBackend(backend);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
-
 /** Values with their exact identity: NaN as one value, -0 apart from +0. */
-function exact(a: NDArray): Array<number | string> {
-  return Array.from(a.contiguous().toTyped(), (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v));
-}
+const exact = (a: NDArray): Array<number | string> => exactValues(a.contiguous().toTyped());
 
 const SPECIALS = [Number.NaN, -0, 0, Infinity, -Infinity];
 
 /** `count` float32 values from a seed, about one in ten of them NaN, -0, 0 or an infinity when `specials`. */
 function drawValues(seed: number, count: number, specials: boolean): Float32Array {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = seededUniform(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const u = next();

@@ -5,35 +5,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  NDArray, adaptiveAvgPool2d1, assign, avgPool2d, convOutputSize, getBackend, listKernels, maxPool2d, setBackend, zeros,
-  type BackendName, type Pool2dOptions,
+  NDArray, adaptiveAvgPool2d1, assign, avgPool2d, convOutputSize, listKernels, maxPool2d, zeros,
+  type Pool2dOptions,
 } from '../src/index';
-
-function onBackend<T>(backend: BackendName, f: () => T): T {
-  const before = getBackend();
-  setBackend(backend);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
+import { onBackend, exactValues, seededUniform } from './backend-twins';
 
 /** Values with their exact identity: NaN as one value, -0 apart from +0. */
-function exact(a: NDArray): Array<number | string> {
-  return Array.from(a.contiguous().toTyped(), (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v));
-}
+const exact = (a: NDArray): Array<number | string> => exactValues(a.contiguous().toTyped());
 
 type ValueMode = 'ties' | 'floats' | 'specials';
 const SPECIALS = [Number.NaN, -0, 0, Infinity, -Infinity];
 
 /** `count` float32 values from a seed: small integers (ties), floats, or floats with NaN / -0 / infinities. */
 function drawValues(seed: number, count: number, mode: ValueMode): Float32Array {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = seededUniform(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const u = next();
