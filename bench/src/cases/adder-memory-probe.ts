@@ -1,20 +1,9 @@
 // Run in a fresh process by the adder2d suite: one adder2d forward+backward on (N, C, H, H), on the backend that
 // ADDER_BACKEND names and the thread count of ADDER_THREADS, and the resident-memory high-water mark (VmHWM) before
 // and after, so that the extra peak of the kernels shows apart from everything else the process loads. Prints JSON.
-import { readFileSync } from 'node:fs';
 import { adderBackwardInput, adderBackwardWeight, adderForward } from '@adder/addernet';
 import { Generator, getBackend, getNumThreads, randn } from '@adder/tensor';
-
-/** VmHWM in MB where /proc exists, else getrusage's maxRSS (which on Linux keeps the spawning parent's RSS). */
-function peakMb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
+import { peakMb } from './peak-memory';
 
 const [batch, c, hw] = process.argv.slice(2).map(Number) as [number, number, number];
 const gen = new Generator(1);

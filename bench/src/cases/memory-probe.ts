@@ -2,8 +2,8 @@
 // process's resident-memory high-water mark from the OS as JSON: VmHWM of /proc/self/status (getrusage's maxRSS
 // is not used on Linux: it keeps the spawning parent's RSS across fork and exec, so a child reports at least that).
 import { adderBackwardInput, adderBackwardWeight, adderForward } from '@adder/addernet';
-import { readFileSync } from 'node:fs';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, Generator, randn, setNumThreads } from '@adder/tensor';
+import { peakMb } from './peak-memory';
 
 const [op, batchArg, cArg, hwArg, threadsArg] = process.argv.slice(2);
 const [batch, c, hw, threads] = [batchArg, cArg, hwArg, threadsArg].map(Number) as [number, number, number, number];
@@ -13,17 +13,6 @@ const x = randn([batch, c, hw, hw], { generator: gen });
 const w = randn([c, c, 3, 3], { generator: gen });
 const gy = randn([batch, c, hw, hw], { generator: gen });
 const opts = { stride: 1, padding: 1 };
-/** The resident-memory high-water mark in MB: VmHWM where /proc exists, else getrusage's maxRSS. */
-function peakMb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
-
 const baseline = peakMb();
 switch (op) {
   case 'adder-fwd':
