@@ -144,8 +144,11 @@ export function matmulCase(n: number, threads: number): BenchCase {
   return { name: `matmul ${n}x${n}x${n} t${threads}`, flops: 2 * n * n * n, run: withThreads(threads, () => void matmul(ab()[0], ab()[1])) };
 }
 
-/** One ResNet-20 training step (forward, cross-entropy, backward, SGD with momentum and weight decay). */
-export function trainCase(kind: NetworkKind, batch: number, threads: number): BenchCase {
+/**
+ * One ResNet-20 training step (forward, cross-entropy, backward, SGD with momentum 0.9 and weight decay 5e-4) on a
+ * fixed random batch; the model, optimiser and batch are built on the first call.
+ */
+export function resnetTrainStep(kind: NetworkKind, batch: number): () => void {
   const state = lazy(() => {
     const gen = new Generator(7);
     const model = resnet({ depth: 20, kind, generator: gen });
@@ -154,14 +157,19 @@ export function trainCase(kind: NetworkKind, batch: number, threads: number): Be
     const x = new Tensor(randn([batch, 3, 32, 32], { generator: gen }));
     return { model, opt, x, target: randint(0, 10, [batch], { generator: gen, dtype: 'int32' }) };
   });
+  return () => {
+    const { model, opt, x, target } = state();
+    opt.zeroGrad();
+    crossEntropy(model.call(x), target).backward();
+    opt.step();
+  };
+}
+
+/** The training step as a case at a given thread count. */
+export function trainCase(kind: NetworkKind, batch: number, threads: number): BenchCase {
   return {
     name: `resnet20-${kind} train step b${batch} t${threads}`, items: batch, unit: 'img', measure: batch > 32 ? VERY_SLOW : SLOW,
-    run: withThreads(threads, () => {
-      const { model, opt, x, target } = state();
-      opt.zeroGrad();
-      crossEntropy(model.call(x), target).backward();
-      opt.step();
-    }),
+    run: withThreads(threads, resnetTrainStep(kind, batch)),
   };
 }
 

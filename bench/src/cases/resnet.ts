@@ -2,11 +2,10 @@
 // batch 32 on 2 threads, in images/s: our AdderNet and our CNN twin on each backend, PyTorch's own CNN (nn.Conv2d,
 // oneDNN) and the reference PyTorch AdderNet in the same run. The target: our AdderNet step at 1/3 of PyTorch's CNN
 // step's images/s or better.
-import { Tensor } from '@adder/autograd';
-import { resnet, type NetworkKind } from '@adder/addernet';
-import { SGD, crossEntropy } from '@adder/nn';
-import { Generator, randint, randn, setNumThreads, type NDArray } from '@adder/tensor';
+import type { NetworkKind } from '@adder/addernet';
+import { setNumThreads } from '@adder/tensor';
 import type { BenchCase, BenchSuite } from '../harness';
+import { resnetTrainStep } from './multicore-cases';
 import { torchTrainStep } from './peer-torch';
 
 /** The thread count of every row of this suite (ours and PyTorch's). */
@@ -19,23 +18,12 @@ function stepName(kind: NetworkKind, batch: number): string {
 }
 
 function trainStepCase(batch: number, kind: NetworkKind, quick: boolean): BenchCase {
-  let state: { model: ReturnType<typeof resnet>; opt: SGD; x: Tensor; target: NDArray } | undefined;
-  const make = () => {
-    const gen = new Generator(7);
-    const model = resnet({ depth: 20, kind, generator: gen });
-    model.train();
-    const opt = new SGD([...model.parameters()], { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
-    const x = new Tensor(randn([batch, 3, 32, 32], { generator: gen }));
-    return { model, opt, x, target: randint(0, 10, [batch], { generator: gen, dtype: 'int32' }) };
-  };
+  const step = resnetTrainStep(kind, batch);
   return {
     name: stepName(kind, batch), items: batch, unit: 'img', measure: quick ? undefined : STEPS,
     run: () => {
       setNumThreads(THREADS); // a no-op when unchanged
-      const { model, opt, x, target } = (state ??= make());
-      opt.zeroGrad();
-      crossEntropy(model.call(x), target).backward();
-      opt.step();
+      step();
     },
   };
 }
