@@ -1,13 +1,12 @@
 // `pnpm eval`: evaluates a checkpoint (ours or PyTorch's) on a test split (see --help).
-import { NNError } from '@adder/nn';
-import { CheckpointError } from '@adder/io';
-import { DataError } from '@adder/data';
-import { UsageError, helpText, userCwd } from './cli/flags';
+import { helpText, userCwd } from './cli/flags';
+import { runCli } from './cli/errors';
+import { checkEnvironment } from './cli/environment';
 import { EVAL_FLAGS, resolveEvalConfig } from './eval/config';
-import { EvalMismatchError, runEval } from './eval/run';
-import { CheckpointFileError } from './eval/weights';
+import { runEval } from './eval/run';
 
 async function main(): Promise<number> {
+  checkEnvironment('eval'); // ADDER_BACKEND and ADDER_THREADS are checked like the flags they stand for
   const { config, help } = resolveEvalConfig(process.argv.slice(2));
   if (help) {
     process.stdout.write(
@@ -19,19 +18,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    // problems with the user's files: a message, not a stack trace
-    if (err instanceof EvalMismatchError || err instanceof CheckpointFileError || err instanceof CheckpointError || err instanceof DataError || err instanceof NNError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
-  },
-);
+runCli('eval', main);

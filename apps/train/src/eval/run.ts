@@ -8,14 +8,15 @@ import { firstN, loadTestData } from '../datasets';
 import { type EvalResult, evaluate } from './evaluate';
 import { ArchitectureInferenceError, type ModelSpec, buildModel, inferModelSpec } from '../models';
 import { writeFileAtomic } from '../run-folder';
+import { CliError } from '../cli/errors';
 import type { EvalConfig } from './config';
 import { formatEvalReport, predictionsCsv } from './report';
 import { type CheckpointWeights, readCheckpointWeights } from './weights';
 
 /** A checkpoint that cannot be evaluated as asked (wrong architecture, classes, ...). */
-export class EvalMismatchError extends Error {
+export class EvalMismatchError extends CliError {
   constructor(message: string) {
-    super(message);
+    super('format', message);
     this.name = 'EvalMismatchError';
   }
 }
