@@ -196,17 +196,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   // ---- the teacher (distillation) ----
   const teacher = config.teacher === null ? null : loadTeacher(config.teacher, data.numClasses, data.inChannels);
 
-  // ---- the start banner ----
-  const ops = countOps(model, [data.inChannels, data.train.height === 28 ? 32 : data.train.height, data.train.height === 28 ? 32 : data.train.width]);
-  io.log(`adder train: ${config.model} (${config.kind}) on ${config.dataset}`);
-  io.log(`  config: epochs ${config.epochs}, batch ${config.batchSize}, lr ${config.lr} (${config.schedule}${config.warmupEpochs ? `, warmup ${config.warmupEpochs}` : ''}),${config.labelSmoothing ? ` label smoothing ${config.labelSmoothing},` : ''} momentum ${config.momentum}, weight decay ${config.weightDecay}${config.nesterov ? ', nesterov' : ''}, eta ${config.eta}, seed ${config.seed}, threads ${config.threads}, backend ${config.backend}`);
-  const notice = backendNotice();
-  if (notice !== null) io.log(`  ${notice}`);
-  io.log(`  model: ${model.numParameters().toLocaleString('en-US')} parameters; per image ${formatCount(ops.asRun.multiplications)} multiplications, ${formatCount(ops.asRun.additions)} additions (${formatCount(ops.totalMacs)} MACs)`);
-  io.log(`  data: ${trainSet.length} train / ${testSet.length} test images, ${data.inChannels}x${data.train.height}x${data.train.width}, ${data.numClasses} classes`);
-  io.log(`  run folder: ${dir}`);
-
-  // ---- signals ----
+  // ---- signals (installed before the banner: a Ctrl-C as soon as it shows stops at the end of step 1) ----
   let stopSignal: 'SIGINT' | 'SIGTERM' | null = null;
   // Signal handlers run only while the loop yields between steps (a step is synchronous): `boundary` says what the
   // last finished step needs to be on disk then. A second signal in the middle of a long step is the watchdog's
@@ -237,6 +227,16 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
     process.off('SIGINT', handlers.SIGINT);
     process.off('SIGTERM', handlers.SIGTERM);
   };
+
+  // ---- the start banner ----
+  const ops = countOps(model, [data.inChannels, data.train.height === 28 ? 32 : data.train.height, data.train.height === 28 ? 32 : data.train.width]);
+  io.log(`adder train: ${config.model} (${config.kind}) on ${config.dataset}`);
+  io.log(`  config: epochs ${config.epochs}, batch ${config.batchSize}, lr ${config.lr} (${config.schedule}${config.warmupEpochs ? `, warmup ${config.warmupEpochs}` : ''}),${config.labelSmoothing ? ` label smoothing ${config.labelSmoothing},` : ''} momentum ${config.momentum}, weight decay ${config.weightDecay}${config.nesterov ? ', nesterov' : ''}, eta ${config.eta}, seed ${config.seed}, threads ${config.threads}, backend ${config.backend}`);
+  const notice = backendNotice();
+  if (notice !== null) io.log(`  ${notice}`);
+  io.log(`  model: ${model.numParameters().toLocaleString('en-US')} parameters; per image ${formatCount(ops.asRun.multiplications)} multiplications, ${formatCount(ops.asRun.additions)} additions (${formatCount(ops.totalMacs)} MACs)`);
+  io.log(`  data: ${trainSet.length} train / ${testSet.length} test images, ${data.inChannels}x${data.train.height}x${data.train.width}, ${data.numClasses} classes`);
+  io.log(`  run folder: ${dir}`);
 
   const lastFile = run.file('last.safetensors');
   const bestFile = run.file('best.safetensors');
