@@ -20,7 +20,9 @@ const SLOW = ['--dataset', 'synthetic', '--subset', '64', '--eval-subset', '4', 
 function runGroup(args: string[], onOutput: (out: string, signalGroup: (s: NodeJS.Signals) => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; closedAt: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/train.ts', ...args], { cwd: appDir, env: { ...process.env, INIT_CWD: tmp }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
-  const signalGroup = (s: NodeJS.Signals): void => process.kill(-child.pid!, s);
+  const signalGroup = (s: NodeJS.Signals): void => {
+    process.kill(-child.pid!, s);
+  };
   const onData = (d: Buffer): void => {
     out += d.toString('utf8');
     onOutput(out, signalGroup);
