@@ -28,8 +28,16 @@ export function writeFileAtomic(file: string, text: string): void {
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true }); // a failed write (disk full, a folder in the way) leaves no .tmp behind
-    throw e;
+    throw writeFailure(file, e, fs.existsSync(file) ? 'the previous file is unchanged' : 'nothing was written');
   }
+}
+
+/** A failed write as a one-line filesystem error naming the file (not its temporary) and what is left. */
+function writeFailure(file: string, e: unknown, left: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
+  const reason = ((e as Error).message.split(',')[0] ?? code).replace(/^E[A-Z]+: /, '');
+  return new CliError('filesystem', `cannot write ${file}: ${reason} (${code}); ${left}`);
 }
 
 /** The files a run writes into its folder (--force replaces exactly these). */
@@ -91,7 +99,7 @@ export class RunFolder {
       } catch {
         // the folder itself is gone or read-only: the append's own error says more
       }
-      throw e;
+      throw writeFailure(f, e, before === null ? 'nothing was written' : 'its previous content is intact');
     }
   }
   /**

@@ -87,6 +87,14 @@ describe('fault injection: one line, the exit code of its class, no file changed
 });
 
 describe('the one error path', () => {
+  it.each(['train', 'eval', 'convert'] as const)('%s --help documents the exit codes', async (command) => {
+    const r = await runCommand(command, ['--help'], world);
+    expect(r.code).toBe(0);
+    const help = r.stdout.join('\n');
+    for (const [name, code] of [['usage', 2], ['file', 3], ['format', 4], ['resource limit', 5], ['filesystem', 6]] as const) expect(help).toMatch(new RegExp(`\\n  ${code}\\s+${name}: `));
+    expect(help).toMatch(/\n  70\s+a bug in adder/);
+  });
+
   it('prints a bug with its stack and a line saying it is a bug, exit 70', () => {
     const lines: string[] = [];
     expect(reportFailure('train', new TypeError('x is undefined'), (l) => lines.push(l))).toBe(EXIT_CODES.bug);

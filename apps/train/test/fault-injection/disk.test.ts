@@ -76,7 +76,7 @@ describe('a full disk', () => {
     fs.writeFileSync(f, `${line}\n${line}${' '.repeat(4096 - 40 - 2 * (line.length + 1))}\n`);
     const before = fs.readFileSync(f, 'utf8');
     fillDisk(disk);
-    expect(() => run.appendMetric(STEP)).toThrow(/ENOSPC/);
+    expect(() => run.appendMetric(STEP)).toThrow(`cannot write ${f}: no space left on device (ENOSPC); its previous content is intact`);
     expect(fs.readFileSync(f, 'utf8')).toBe(before);
     expect(run.readMetrics()).toHaveLength(2);
   });
@@ -87,7 +87,7 @@ describe('a full disk', () => {
     const file = path.join(disk, 'config.json');
     writeFileAtomic(file, '{"epochs": 3}\n');
     fillDisk(disk);
-    expect(() => writeFileAtomic(file, `${JSON.stringify({ epochs: 4, pad: 'x'.repeat(20_000) })}\n`)).toThrow(/ENOSPC/);
+    expect(() => writeFileAtomic(file, `${JSON.stringify({ epochs: 4, pad: 'x'.repeat(20_000) })}\n`)).toThrow(`cannot write ${file}: no space left on device (ENOSPC); the previous file is unchanged`);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"epochs": 3}\n');
     expect(fs.readdirSync(disk).sort()).toEqual(['config.json', 'filler']);
   });
