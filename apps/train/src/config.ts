@@ -55,7 +55,7 @@ export const TRAIN_FLAGS: FlagTable = {
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
   subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
-  epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
+  epochs: { type: 'string', placeholder: 'N', default: '4', help: 'number of epochs' },
   'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
   lr: { type: 'string', placeholder: 'X', default: '0.2', help: 'base learning rate' },
   momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
