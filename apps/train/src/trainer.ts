@@ -96,7 +96,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   manualSeed(config.seed);
 
   // ---- data ----
-  const data = await loadData(config.dataset, { dataDir: config.dataDir, download: config.download, seed: config.seed, cwd, augment: config.augment });
+  const data = await loadData(config.dataset, { dataDir: config.dataDir, download: config.download, seed: config.seed, cwd, augment: config.augment, allowPartialCifar: config.allowPartialCifar ?? false });
   const trainSet = firstN(data.train, config.subset);
   const testSet = firstN(data.test, config.evalSubset);
   const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: false, seed: config.seed, transform: data.trainTransform });

@@ -70,7 +70,7 @@ export async function runEval(config: EvalConfig, log: (line: string) => void, c
   const saved = weights.trainConfig;
   // the synthetic test set depends on the training seed; use the checkpoint's when it was trained on it
   const seed = saved && saved['dataset'] === 'synthetic' && typeof saved['seed'] === 'number' ? saved['seed'] : 0;
-  const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd });
+  const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd, allowPartialCifar: config.allowPartialCifar ?? false });
   const testSet = firstN(data.test, config.evalSubset);
   const { spec, inferred, fromCheckpoint } = chooseSpec(config, weights, data);
   log(`adder eval: ${config.checkpoint} (backend ${getBackend()})`);
