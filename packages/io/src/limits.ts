@@ -72,8 +72,10 @@ export class ResourceLimitError extends Error {
     readonly value: number,
     /** What was found, e.g. 'nesting deeper than 1000 containers'. */
     readonly found: string,
+    /** How to raise the limit, when it can be raised. */
+    howToRaise = `pass a larger ${limit} in the reader's limits option to accept it`,
   ) {
-    super(oneLine(`${file}: ${key}: ${found}, over the limit ${limit} = ${value} (a larger value can be passed in the reader's limits option)`));
+    super(oneLine(`${file}: ${key}: ${found}, over the limit ${limit} = ${value}${howToRaise ? ` (${howToRaise})` : ''}`));
     this.name = 'ResourceLimitError';
   }
 }
