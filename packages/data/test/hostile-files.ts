@@ -1,11 +1,11 @@
 // Generators of hostile data files (issue 19), written at test time: a gzip bomb behind a small IDX header, labels out
-// of range, empty splits, CIFAR files cut at a record boundary. Nothing here is committed as a binary.
+// of range, empty splits, a .tar.gz inflating past its trailer. Nothing here is committed as a binary.
 import { writeFileSync } from 'node:fs';
 import { constants, deflateRawSync } from 'node:zlib';
 import { encodeIdx } from '../src/index';
 
 /** A gzip member around raw deflate bytes (the CRC is left 0: a bomb is refused long before its trailer is read). */
-function gzipMember(deflated: Uint8Array, isize: number): Uint8Array {
+export function gzipMember(deflated: Uint8Array, isize: number): Uint8Array {
   const header = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
   const trailer = new Uint8Array(8);
   new DataView(trailer.buffer).setUint32(4, isize >>> 0, true);
@@ -14,6 +14,23 @@ function gzipMember(deflated: Uint8Array, isize: number): Uint8Array {
   out.set(deflated, header.length);
   out.set(trailer, header.length + deflated.length);
   return out;
+}
+
+/** Raw deflate bytes inflating to `first` followed by `zeroMiB` MiB of zeros, about 1 KiB per MiB (flushed blocks repeated). */
+export function deflateBomb(first: Uint8Array, zeroMiB: number): Uint8Array {
+  const head = deflateRawSync(first, { finishFlush: constants.Z_FULL_FLUSH, level: 9 });
+  const zeros = deflateRawSync(new Uint8Array(1 << 20), { finishFlush: constants.Z_FULL_FLUSH, level: 9 });
+  const last = deflateRawSync(new Uint8Array(0));
+  const body = new Uint8Array(head.length + zeros.length * zeroMiB + last.length);
+  body.set(head, 0);
+  for (let i = 0; i < zeroMiB; i++) body.set(zeros, head.length + i * zeros.length);
+  body.set(last, head.length + zeros.length * zeroMiB);
+  return body;
+}
+
+/** A .tar.gz whose trailer states `statedBytes` but whose stream inflates to `inflatedMiB` MiB of zeros. */
+export function tarGzBomb(file: string, statedBytes: number, inflatedMiB = 3072): void {
+  writeFileSync(file, gzipMember(deflateBomb(new Uint8Array(1 << 20), inflatedMiB - 1), statedBytes));
 }
 
 /**
@@ -30,14 +47,7 @@ export function idxGzipBomb(file: string, images = 32, inflatedMiB = 3072): void
   view.setUint32(12, 28, false);
   const first = new Uint8Array(1 << 20);
   first.set(header);
-  const head = deflateRawSync(first, { finishFlush: constants.Z_FULL_FLUSH, level: 9 });
-  const zeros = deflateRawSync(new Uint8Array(1 << 20), { finishFlush: constants.Z_FULL_FLUSH, level: 9 });
-  const last = deflateRawSync(new Uint8Array(0));
-  const body = new Uint8Array(head.length + zeros.length * (inflatedMiB - 1) + last.length);
-  body.set(head, 0);
-  for (let i = 0; i < inflatedMiB - 1; i++) body.set(zeros, head.length + i * zeros.length);
-  body.set(last, head.length + zeros.length * (inflatedMiB - 1));
-  writeFileSync(file, gzipMember(body, inflatedMiB * 2 ** 20));
+  writeFileSync(file, gzipMember(deflateBomb(first, inflatedMiB - 1), inflatedMiB * 2 ** 20));
 }
 
 /** An IDX image file of `n` 28x28 images and its label file, with `badLabel` at `badIndex` (or no bad label). */
