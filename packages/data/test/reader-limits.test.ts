@@ -52,7 +52,7 @@ const CASES: Case[] = [
     name: 'IDX .gz whose header implies more than maxDecompressedBytes',
     run: (dir) => {
       idxPair(join(dir, 'i'), join(dir, 'labels'), 32);
-      writeFileSync(join(dir, 'images.gz'), gzipSync(new Uint8Array(readFileSync(join(dir, 'i')))));
+      writeFileSync(join(dir, 'images.gz'), new Uint8Array(gzipSync(new Uint8Array(readFileSync(join(dir, 'i'))))));
       return loadIdxPair(join(dir, 'images.gz'), join(dir, 'labels'), { limits: { maxDecompressedBytes: 10_000 } });
     },
     error: ResourceLimitError,
