@@ -1,19 +1,19 @@
 // Resource limits of the readers (untrusted files): their defaults, and the one error every refusal throws.
 
-/** The limits of the pickle reader and of the tensor walk over its result (docs/interop.md lists the defaults). */
+/** The limits of the pickle reader (docs/interop.md lists the defaults). */
 export interface PickleLimits {
   /** Most memo entries a pickle may store (PUT / BINPUT / MEMOIZE). */
   maxMemoEntries: number;
   /** Most values the pickle machine may create (every opcode that makes a value counts one; GET of a memo does not). */
   maxObjects: number;
-  /** Deepest nesting of containers (dicts, lists, modules) the tensor walk follows; Python's recursion limit is 1,000. */
-  maxDepth: number;
   /** Most decimal digits of a text INT / LONG (Python's int max_str_digits, 4,300). */
   maxIntDigits: number;
 }
 
-/** The limits of turning storages into tensors. */
+/** The limits of the .pth loader's walk from the unpickled value to its tensors. */
 export interface TensorLimits {
+  /** Deepest nesting of dicts and modules the walk follows (Python's recursion limit, 1,000, bounds what torch.save writes). */
+  maxDepth: number;
   /** A tensor view may address at most this many times the elements of its storage (a stride-0 view of 1 element is an expansion). */
   maxViewExpansion: number;
   /** Most tensor names a checkpoint may yield (a container shared under many names yields its tensors under each). */
@@ -27,12 +27,12 @@ export type CheckpointLimits = PickleLimits & TensorLimits;
 export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   maxMemoEntries: 1_000_000,
   maxObjects: 5_000_000,
-  maxDepth: 1_000,
   maxIntDigits: 4_300,
 });
 
 /** The default tensor limits. */
 export const DEFAULT_TENSOR_LIMITS: Readonly<TensorLimits> = Object.freeze({
+  maxDepth: 1_000,
   maxViewExpansion: 16,
   maxTensors: 100_000,
 });

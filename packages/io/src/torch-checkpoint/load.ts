@@ -145,8 +145,8 @@ class TensorCollector {
 }
 
 function parseContainer(file: string, bytes: Uint8Array, opts: LoadTorchCheckpointOptions, limits: CheckpointLimits): ParsedContainer {
-  const { maxMemoEntries, maxObjects, maxDepth, maxIntDigits } = limits;
-  const pickleOpts = { inertClasses: opts.inertClasses ?? [], limits: { maxMemoEntries, maxObjects, maxDepth, maxIntDigits } };
+  const { maxMemoEntries, maxObjects, maxIntDigits } = limits;
+  const pickleOpts = { inertClasses: opts.inertClasses ?? [], limits: { maxMemoEntries, maxObjects, maxIntDigits } };
   if (looksLikeZip(bytes)) return parseZip(file, bytes, pickleOpts);
   if (looksLikeLegacy(bytes)) return parseLegacy(file, bytes, pickleOpts);
   const head = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
