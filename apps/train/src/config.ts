@@ -14,6 +14,8 @@ export interface TrainConfig {
   dataset: 'sample' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic';
   dataDir: string | null;
   download: boolean;
+  /** CIFAR: accept files with another record count than the official one (--allow-partial-cifar) */
+  allowPartialCifar?: boolean;
   subset: number | null;
   evalSubset: number | null;
   /** epochs to run; 0 with --resume means the saved run's own count */
@@ -53,6 +55,7 @@ export const TRAIN_FLAGS: FlagTable = {
   dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], default: 'sample', help: 'training data (sample = the bundled Fashion-MNIST subset)' },
   'data-dir': { type: 'string', placeholder: 'DIR', default: './data for CIFAR, holding cifar-10-batches-bin/ or the .tar.gz; /usr/share/datasets/fashion-mnist for fashion-mnist', help: 'where the dataset files are' },
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
+  'allow-partial-cifar': { type: 'boolean', default: false, help: 'accept CIFAR files with fewer records than the official 10,000 per file (refused by default as cut or partial)' },
   subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
   epochs: { type: 'string', placeholder: 'N', default: '4', help: 'number of epochs' },
@@ -107,6 +110,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     dataset: str('dataset') as TrainConfig['dataset'],
     dataDir: given('data-dir') ? path.resolve(userCwd(), str('data-dir')) : null,
     download: values['download'] === true,
+    allowPartialCifar: values['allow-partial-cifar'] === true,
     subset: given('subset') ? num('subset', { integer: true, min: 1 }) : null,
     evalSubset: given('eval-subset') ? num('eval-subset', { integer: true, min: 1 }) : null,
     // with --resume and no --epochs: 0, which the trainer reads as "the saved run's epochs" (the default 3 must not extend it)

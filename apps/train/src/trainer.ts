@@ -156,7 +156,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   manualSeed(config.seed);
 
   // ---- data ----
-  const data = await loadData(config.dataset, { dataDir: config.dataDir, download: config.download, seed: config.seed, cwd, augment: config.augment });
+  const data = await loadData(config.dataset, { dataDir: config.dataDir, download: config.download, seed: config.seed, cwd, augment: config.augment, allowPartialCifar: config.allowPartialCifar ?? false });
   const trainSet = firstN(data.train, config.subset);
   const testSet = firstN(data.test, config.evalSubset);
   if (trainSet.length === 0) throw new CliError('format', `train: the training split of --dataset ${config.dataset} has 0 images; there is nothing to train on`);

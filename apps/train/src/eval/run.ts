@@ -81,7 +81,7 @@ export async function runEval(config: EvalConfig, log: (line: string) => void, c
   const saved = weights.trainConfig;
   // the synthetic test set depends on the training seed; use the checkpoint's when it was trained on it
   const seed = saved && saved['dataset'] === 'synthetic' && typeof saved['seed'] === 'number' ? saved['seed'] : 0;
-  const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd });
+  const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd, allowPartialCifar: config.allowPartialCifar ?? false });
   const testSet = firstN(data.test, config.evalSubset);
   if (testSet.length === 0) throw new CliError('format', `eval: the test split of --dataset ${config.dataset} has 0 images; there is nothing to evaluate`);
   const { spec, inferred, fromCheckpoint } = chooseSpec(config, weights, data);
