@@ -1,7 +1,8 @@
-// Differentiable reductions: sum, mean, var, max/min (over one axis), logsumexp, and logSoftmax.
+// Differentiable reductions: sum, mean, var, std, logsumexp, and logSoftmax (max/min/amax/amin: ./extrema).
 import * as K from '@adder/tensor';
 import type { Axes, NDArray } from '@adder/tensor';
-import { defineFunction, type ApplyFn } from '../function';
+import { AutogradError } from '../errors';
+import { defineFunction } from '../function';
 import { checkOptions } from '../options';
 import type { Tensor } from '../tensor';
 import { exp } from './elementwise';
@@ -13,13 +14,24 @@ export interface ReduceOptions {
 }
 
 /** The input shape with reduced axes set to 1: the shape the output has with keepdim. */
-function keptShape(shape: readonly number[], axes: Axes): number[] {
+export function keptShape(shape: readonly number[], axes: Axes): number[] {
   const red = new Set(K.normalizeAxes('reduce', axes, shape.length));
   return shape.map((d, i) => (red.has(i) ? 1 : d));
 }
 
+/** How many elements `axes` reduce together in `shape`. */
+function reducedCount(shape: readonly number[], axes: Axes): number {
+  return K.numelOf(shape) / K.numelOf(keptShape(shape, axes));
+}
+
+/** The input shape without the reduced axes: the shape the output has without keepdim. */
+function keptShapeDropped(shape: readonly number[], axes: Axes): number[] {
+  const red = new Set(K.normalizeAxes('reduce', axes, shape.length));
+  return shape.filter((_, i) => !red.has(i));
+}
+
 /** Broadcasts an output gradient back over the reduced axes (a stride-0 view). */
-function expandBack(g: NDArray, inShape: readonly number[], axes: Axes): NDArray {
+export function expandBack(g: NDArray, inShape: readonly number[], axes: Axes): NDArray {
   return g.reshape(keptShape(inShape, axes)).expand(inShape);
 }
 
@@ -71,43 +83,67 @@ const VarFn = defineFunction<VarOptions, { a: NDArray }>({
   },
 });
 
-/** Options of max/min: one axis (undefined = all) and keepdim. */
-export interface ExtremumOptions {
-  axis: number | undefined;
-  keepdim: boolean;
+/** Options of std: axes, keepdim, and the correction subtracted from the count (1 = Bessel's, unbiased). */
+interface StdFnOptions extends ReduceOptions {
+  correction: number;
+}
+/**
+ * The mean and the sum of squared deviations of each group that `axes` reduce, by Welford's update
+ * (m_k = m_{k-1} + (x_k - m_{k-1}) / k, M2_k = M2_{k-1} + (x_k - m_{k-1})(x_k - m_k)), as torch's CPU var/std:
+ * a constant group gets exactly its value as mean and 0 as M2 (a sum-then-divide mean can miss it by an ulp).
+ * Both come back float64, in the kept shape.
+ */
+function welford(a: NDArray, axes: Axes): { mean: NDArray; m2: NDArray } {
+  const red = K.normalizeAxes('std', axes, a.ndim);
+  const keep = Array.from({ length: a.ndim }, (_, i) => i).filter((i) => !red.includes(i));
+  const src = a.permute([...keep, ...red]).contiguous();
+  const kept = keptShape(a.shape, axes);
+  const len = reducedCount(a.shape, axes);
+  const mean = K.zeros(kept, 'float64');
+  const m2 = K.zeros(kept, 'float64');
+  const d = src.data, base = src.offset;
+  for (let r = 0; r < mean.size; r++) {
+    let m = 0;
+    let s = 0;
+    for (let k = 0; k < len; k++) {
+      const x = d[base + r * len + k]!;
+      const delta = x - m;
+      m += delta / (k + 1);
+      s += delta * (x - m);
+    }
+    mean.data[r] = m;
+    m2.data[r] = s;
+  }
+  return { mean, m2 };
 }
 
-/** Routes the gradient to the arg-extremum index (the first one, as maxWithIndices picks). */
-function extremumBackward(g: NDArray, shape: readonly number[], axis: number | undefined, indices: NDArray): NDArray {
-  if (axis === undefined) {
-    const out = K.zeros(shape, g.dtype);
-    out.data[indices.item()] = g.item();
+/** Options of std: axes, keepdim, and the correction subtracted from the count (1 = Bessel's, unbiased). */
+interface StdFnOptions extends ReduceOptions {
+  correction: number;
+}
+const StdFn = defineFunction<StdFnOptions, { a: NDArray; mean: NDArray; out: NDArray }>({
+  name: 'std',
+  // sqrt(sum (x - mean)^2 / max(0, n - correction)), as torch.std
+  forward(ctx, a: NDArray) {
+    a.assertFloat('std');
+    const { axes, keepdim, correction } = ctx.options;
+    const { mean, m2 } = welford(a, axes);
+    const divisor = Math.max(0, reducedCount(a.shape, axes) - correction);
+    const kept = K.sqrt(K.div(m2, divisor)).cast(a.dtype);
+    const out = keepdim ? kept : kept.reshape(keptShapeDropped(a.shape, axes));
+    ctx.save({ a, mean, out });
     return out;
-  }
-  const ax = K.normalizeAxis('max', axis, shape.length);
-  const keptIdx = indices.reshape(shape.map((d, i) => (i === ax ? 1 : d)));
-  const keptG = g.reshape(keptIdx.shape);
-  return K.scatterAdd(shape, ax, keptIdx, keptG);
-}
-/** What max and min save: the input's shape and the int32 arg-extremum indices. */
-interface ExtremumSaved {
-  shape: readonly number[];
-  indices: NDArray;
-}
-/** Registers max or min: the kernel's values forward, its indices saved to route the gradient back. */
-function defineExtremum(name: 'max' | 'min', withIndices: typeof K.maxWithIndices): ApplyFn<ExtremumOptions, ExtremumSaved> {
-  return defineFunction<ExtremumOptions, ExtremumSaved>({
-    name,
-    forward(ctx, a: NDArray) {
-      const { values, indices } = withIndices(a, ctx.options.axis, ctx.options.keepdim);
-      ctx.save({ shape: a.shape, indices });
-      return values;
-    },
-    backward: (ctx, g) => [extremumBackward(g, ctx.saved.shape, ctx.options.axis, ctx.saved.indices)],
-  });
-}
-const MaxFn = defineExtremum('max', K.maxWithIndices);
-const MinFn = defineExtremum('min', K.minWithIndices);
+  },
+  // d std / d x_i = (x_i - mean) / ((n - correction) std), and 0 where std is 0 (torch's std_backward masks it)
+  backward(ctx, g) {
+    const { a, mean, out } = ctx.saved;
+    const { axes, correction } = ctx.options;
+    const divisor = Math.max(0, reducedCount(a.shape, axes) - correction);
+    const scale = K.where(K.eq(out, 0), 0, K.div(g, K.mulScalar(out, divisor)));
+    const centered = K.sub(a, mean.cast(a.dtype).expand(a.shape));
+    return [K.mul(centered, expandBack(scale, a.shape, axes))];
+  },
+});
 
 const LogsumexpFn = defineFunction<ReduceOptions, { a: NDArray; out: NDArray }>({
   name: 'logsumexp',
@@ -178,10 +214,28 @@ export function variance(a: Tensor, axes: Axes, keepdim: boolean | undefined, un
 export function variance(a: Tensor, dim?: Axes, options?: VarianceOptions | boolean, unbiased?: boolean): Tensor {
   return varianceOf(a, dim, options, unbiased);
 }
-/** Max over one axis (or all); the gradient goes to the first maximal element. */
-export const max = (a: Tensor, axis?: number, keepdim = false): Tensor => MaxFn(a, { axis, keepdim });
-/** Min over one axis (or all); the gradient goes to the first minimal element. */
-export const min = (a: Tensor, axis?: number, keepdim = false): Tensor => MinFn(a, { axis, keepdim });
+/** The options of std as torch's keywords: `unbiased` (default true) or an integer `correction` (default 1), and keepdim. */
+export interface StdOptions {
+  unbiased?: boolean;
+  correction?: number;
+  keepdim?: boolean;
+}
+/**
+ * Standard deviation over `dim` (all dims when undefined) as torch.std(x, dim, unbiased=True, keepdim=False) or
+ * torch.std(x, dim, correction=c): the square root of sum (x - mean)^2 / (n - correction). Where it is 0 the
+ * gradient is 0, as torch's.
+ */
+export function std(a: Tensor, dim?: Axes, options: StdOptions = {}): Tensor {
+  checkOptions('std', options, ['unbiased', 'correction', 'keepdim']);
+  const { unbiased, correction, keepdim = false } = options;
+  if (unbiased !== undefined && correction !== undefined) throw new AutogradError('std', 'give unbiased or correction, not both');
+  if (unbiased !== undefined && typeof unbiased !== 'boolean') throw new AutogradError('std', `unbiased must be a boolean, got ${String(unbiased)}`);
+  if (correction !== undefined && !(Number.isInteger(correction) && correction >= 0)) {
+    throw new AutogradError('std', `correction must be a non-negative integer, got ${String(correction)}`);
+  }
+  if (typeof keepdim !== 'boolean') throw new AutogradError('std', `keepdim must be a boolean, got ${String(keepdim)}`);
+  return StdFn(a, { axes: dim, keepdim, correction: correction ?? (unbiased === false ? 0 : 1) });
+}
 /** log(sum(exp(a))) over axes, stable for large values. */
 export const logsumexp = (a: Tensor, axes?: Axes, keepdim = false): Tensor => LogsumexpFn(a, { axes, keepdim });
 /** log(softmax(a)) along an axis, stable for large logits. */
