@@ -101,10 +101,14 @@ export function min(a: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremumOf(MinFn, K.argmin, a, dim, keepdim);
 }
 
-/** torch's amax/amin take dim=() (the default) for every dim. */
-const allWhenEmpty = (dim: Axes): Axes => (Array.isArray(dim) && dim.length === 0 ? undefined : dim);
+/** The dims of amax/amin checked under the op's name; torch's dim=() (the default) means every dim. */
+function dimsOf(op: 'amax' | 'amin', a: Tensor, dim: Axes): Axes {
+  if (Array.isArray(dim) && dim.length === 0) return undefined;
+  K.normalizeAxes(op, dim, a.ndim);
+  return dim;
+}
 
 /** torch.amax: the max over one or several dims (all when undefined or []); tied elements share the gradient evenly. */
-export const amax = (a: Tensor, dim?: Axes, keepdim = false): Tensor => AmaxFn(a, { axes: allWhenEmpty(dim), keepdim });
+export const amax = (a: Tensor, dim?: Axes, keepdim = false): Tensor => AmaxFn(a, { axes: dimsOf('amax', a, dim), keepdim });
 /** torch.amin: the min over one or several dims (all when undefined or []); tied elements share the gradient evenly. */
-export const amin = (a: Tensor, dim?: Axes, keepdim = false): Tensor => AminFn(a, { axes: allWhenEmpty(dim), keepdim });
+export const amin = (a: Tensor, dim?: Axes, keepdim = false): Tensor => AminFn(a, { axes: dimsOf('amin', a, dim), keepdim });

@@ -74,6 +74,7 @@ export type NormOrder = number | 'fro';
  * dims). 'fro' is the 2-norm over all elements or over one or two dims; the nuclear norm ('nuc') is not supported.
  */
 export function norm(a: Tensor, p: NormOrder = 'fro', dim?: Axes, keepdim = false): Tensor {
+  K.normalizeAxes('norm', dim, a.ndim);
   if (p === 'fro') {
     if (Array.isArray(dim) && dim.length > 2) throw new AutogradError('norm', `'fro' takes at most 2 dims, got ${JSON.stringify(dim)}`);
     return NormFn(a, { p: 2, axes: dim, keepdim });

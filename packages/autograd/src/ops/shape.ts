@@ -106,7 +106,8 @@ export function split(a: Tensor, splitSizeOrSections: number | readonly number[]
 export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks < 1) throw new AutogradError('chunk', `chunks must be a positive integer, got ${String(chunks)}`);
   const d = a.shape[K.normalizeAxis('chunk', dim, a.ndim)]!;
-  return split(a, Math.ceil(d / chunks), dim);
+  // an empty dim gives `chunks` empty pieces, as torch's
+  return split(a, d === 0 ? Array.from({ length: chunks }, () => 0) : Math.ceil(d / chunks), dim);
 }
 
 /** torch.t(x): a 2-d tensor transposed; a 0-d or 1-d tensor as it is (a new view). */

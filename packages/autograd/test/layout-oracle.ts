@@ -1,0 +1,55 @@
+// A property over drawn layouts: an op on a permuted, sliced or expanded float64 leaf gives a naive oracle's
+// values (on the row-major copy, as a Dense of '@adder/tensor/testing'), and the same gradient as on a
+// contiguous copy of the leaf.
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { Tensor } from '@adder/autograd';
+import { LAYOUTS, makeTensor, shapeArb, type ValueSpec } from '@adder/autograd/testing';
+import { Generator, NDArray, Storage } from '@adder/tensor';
+import type { Dense } from '@adder/tensor/testing';
+
+/** The row-major values of a tensor as a Dense. */
+export const denseOf = (x: Tensor): Dense => ({ shape: [...x.shape], data: Array.from(x.data.toTyped()) });
+
+/** Equal up to a few ulps of float64 (NaN equals NaN). */
+export const close = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-12 * Math.abs(b) + 1e-13;
+
+/** Asserts that a Tensor holds a Dense's shape and values (up to a few ulps). */
+export function expectDense(got: Tensor, want: Dense, what: string): void {
+  expect(got.shape, `${what}: shape`).toEqual(want.shape);
+  const g = Array.from(got.data.toTyped());
+  want.data.forEach((w, i) => expect(close(g[i]!, w), `${what}[${i}] = ${g[i]}, oracle ${w}`).toBe(true));
+}
+
+/** Options of the layout property: shapes, values and run count. */
+export interface LayoutCheckOptions {
+  shapes?: fc.Arbitrary<number[]>;
+  spec?: ValueSpec;
+  numRuns?: number;
+}
+
+/**
+ * For drawn shapes, layouts, values and a parameter drawn from the shape: `f(x, p)` equals `oracle(dense(x), p)`,
+ * and backpropagating one random gradient through `f` gives the same leaf gradient for the layout as for a
+ * contiguous copy.
+ */
+export function checkOverLayouts<P>(param: (shape: number[]) => fc.Arbitrary<P>, f: (x: Tensor, p: P) => Tensor, oracle: (x: Dense, p: P) => Dense, opts: LayoutCheckOptions = {}): void {
+  const arb = (opts.shapes ?? shapeArb()).chain((shape) => fc.tuple(fc.constant(shape), fc.constantFrom(...LAYOUTS), fc.integer({ min: 1, max: 0x7fffffff }), param(shape)));
+  fc.assert(
+    fc.property(arb, ([shape, layout, seed, p]) => {
+      const x = makeTensor(shape, layout, seed, opts.spec ?? {});
+      const y = f(x, p);
+      expectDense(y, oracle(denseOf(x), p), `${layout} ${JSON.stringify(shape)}`);
+      const c = new Tensor(x.data.clone(), true);
+      const yc = f(c, p);
+      const gen = new Generator(seed + 1);
+      const s = Storage.alloc('float64', y.size);
+      for (let i = 0; i < s.data.length; i++) s.data[i] = 2 * gen.random() - 1;
+      const g = new NDArray(s, y.shape);
+      y.backward(g);
+      yc.backward(g);
+      expectDense(x.grad!, denseOf(c.grad!), `${layout} ${JSON.stringify(shape)} gradient`);
+    }),
+    { numRuns: opts.numRuns ?? 60 },
+  );
+}
