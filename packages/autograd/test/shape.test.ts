@@ -96,7 +96,7 @@ describe('split, chunk, t and mT pass gradcheck (compositions)', () => {
       fc.property(
         shapeArb({ maxDims: 3 }).chain((s) => fc.tuple(tensorArb(s), fc.integer({ min: 0, max: s.length - 1 }), fc.integer({ min: 1, max: 4 }))),
         ([x, ax, n]) => {
-          gradcheck((a) => stack(split(a, n, ax).map((q) => q.sum(ax))).mul(tensor([1, 2, 3, 4, 5].slice(0, Math.ceil(x.shape[ax]! / n)), { dtype: 'float64' })), [x]);
+          gradcheck((a) => stack(split(a, n, ax).map((q, i) => q.sum(ax).mul(i + 1))), [x]);
           gradcheck((a) => cat(chunk(a, n, ax).map((q, i) => q.mul(i + 1)), ax), [x]);
         },
       ),
