@@ -43,6 +43,9 @@ describe('norm arguments', () => {
     const x = tensor([[3, 0], [0, -4]], { dtype: 'float64' });
     expect(x.norm().item()).toBe(5);
     expect(norm(x, 1, 0).toArray()).toEqual([3, 4]);
+    // dim [] is every dim, as torch.norm(x, 2, [])
+    expect(norm(x, 2, []).item()).toBe(5);
+    expect(norm(x, Infinity, [], true).toArray()).toEqual([[4]]);
   });
   it('refuses what it does not do, naming the op', () => {
     const x = tensor([[1, 2]], { dtype: 'float64' });

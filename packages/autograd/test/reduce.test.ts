@@ -49,6 +49,8 @@ describe('std arguments', () => {
     expect(x.std(1, { unbiased: false }).item()).toBeCloseTo(Math.sqrt(14 / 9), 14);
     expect(x.std().item()).toBeCloseTo(Math.sqrt(7 / 3), 14);
     expect(x.std(1, { correction: 3 }).item()).toBe(Infinity);
+    // dim [] is every dim, as torch.std(x, [])
+    expect(x.std([]).item()).toBe(x.std().item());
     expect(() => std(x, 1, { unbiased: true, correction: 1 })).toThrow('std: give unbiased or correction, not both');
     expect(() => std(x, 1, { correction: 0.5 })).toThrow('std: correction must be a non-negative integer, got 0.5');
     expect(() => std(x, 1, { keepDim: true } as never)).toThrow("std: unknown option 'keepDim' (expected one of unbiased, correction, keepdim)");

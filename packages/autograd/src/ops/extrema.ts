@@ -6,7 +6,7 @@ import * as K from '@adder/tensor';
 import type { Axes, NDArray } from '@adder/tensor';
 import { defineFunction, type ApplyFn } from '../function';
 import { Tensor } from '../tensor';
-import { expandBack } from './reduce';
+import { everyDimWhenEmpty, expandBack } from './reduce';
 
 /** Options of max/min: one axis (undefined = all) and keepdim. */
 export interface ExtremumOptions {
@@ -103,9 +103,8 @@ export function min(a: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
 
 /** The dims of amax/amin checked under the op's name; torch's dim=() (the default) means every dim. */
 function dimsOf(op: 'amax' | 'amin', a: Tensor, dim: Axes): Axes {
-  if (Array.isArray(dim) && dim.length === 0) return undefined;
   K.normalizeAxes(op, dim, a.ndim);
-  return dim;
+  return everyDimWhenEmpty(dim);
 }
 
 /** torch.amax: the max over one or several dims (all when undefined or []); tied elements share the gradient evenly. */

@@ -6,7 +6,7 @@ import type { Axes, NDArray } from '@adder/tensor';
 import { AutogradError } from '../errors';
 import { defineFunction } from '../function';
 import type { Tensor } from '../tensor';
-import { expandBack } from './reduce';
+import { everyDimWhenEmpty, expandBack } from './reduce';
 
 /** Options of the norm Function: the order p and the dims. */
 interface NormFnOptions {
@@ -71,10 +71,12 @@ export type NormOrder = number | 'fro';
 
 /**
  * torch.norm(x, p='fro', dim=None, keepdim=False): the vector p-norm of all elements, or over `dim` (one or several
- * dims). 'fro' is the 2-norm over all elements or over one or two dims; the nuclear norm ('nuc') is not supported.
+ * dims; [] is every dim, as torch's). 'fro' is the 2-norm over all elements or over one or two dims; the nuclear
+ * norm ('nuc') is not supported.
  */
-export function norm(a: Tensor, p: NormOrder = 'fro', dim?: Axes, keepdim = false): Tensor {
-  K.normalizeAxes('norm', dim, a.ndim);
+export function norm(a: Tensor, p: NormOrder = 'fro', dimArg?: Axes, keepdim = false): Tensor {
+  K.normalizeAxes('norm', dimArg, a.ndim);
+  const dim = everyDimWhenEmpty(dimArg);
   if (p === 'fro') {
     if (Array.isArray(dim) && dim.length > 2) throw new AutogradError('norm', `'fro' takes at most 2 dims, got ${JSON.stringify(dim)}`);
     return NormFn(a, { p: 2, axes: dim, keepdim });

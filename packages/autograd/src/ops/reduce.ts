@@ -24,6 +24,9 @@ function reducedCount(shape: readonly number[], axes: Axes): number {
   return K.numelOf(shape) / K.numelOf(keptShape(shape, axes));
 }
 
+/** torch's dim=[] for amax/amin, std and norm: every dim (as undefined here); other dims unchanged. */
+export const everyDimWhenEmpty = (dim: Axes): Axes => (Array.isArray(dim) && dim.length === 0 ? undefined : dim);
+
 /** The input shape without the reduced axes: the shape the output has without keepdim. */
 function keptShapeDropped(shape: readonly number[], axes: Axes): number[] {
   const red = new Set(K.normalizeAxes('reduce', axes, shape.length));
@@ -222,8 +225,8 @@ export interface StdOptions {
 }
 /**
  * Standard deviation over `dim` (all dims when undefined) as torch.std(x, dim, unbiased=True, keepdim=False) or
- * torch.std(x, dim, correction=c): the square root of sum (x - mean)^2 / (n - correction). Where it is 0 the
- * gradient is 0, as torch's.
+ * torch.std(x, dim, correction=c): the square root of sum (x - mean)^2 / (n - correction); dim [] is every dim, as
+ * torch's. Where it is 0 the gradient is 0, as torch's.
  */
 export function std(a: Tensor, dim?: Axes, options: StdOptions = {}): Tensor {
   checkOptions('std', options, ['unbiased', 'correction', 'keepdim']);
@@ -234,7 +237,7 @@ export function std(a: Tensor, dim?: Axes, options: StdOptions = {}): Tensor {
     throw new AutogradError('std', `correction must be a non-negative integer, got ${String(correction)}`);
   }
   if (typeof keepdim !== 'boolean') throw new AutogradError('std', `keepdim must be a boolean, got ${String(keepdim)}`);
-  return StdFn(a, { axes: dim, keepdim, correction: correction ?? (unbiased === false ? 0 : 1) });
+  return StdFn(a, { axes: everyDimWhenEmpty(dim), keepdim, correction: correction ?? (unbiased === false ? 0 : 1) });
 }
 /** log(sum(exp(a))) over axes, stable for large values. */
 export const logsumexp = (a: Tensor, axes?: Axes, keepdim = false): Tensor => LogsumexpFn(a, { axes, keepdim });
