@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { axesArb } from '@adder/autograd/testing';
 import { reduceRef } from '@adder/tensor/testing';
-import { checkOverLayouts, denseOf, expectDense } from './layout-oracle';
+import { checkFloat32, checkOverLayouts, denseOf, expectDense } from './layout-oracle';
 import { amax, amin, max, min, tensor } from '@adder/autograd';
 import { arg, describeGolden } from './reductions-golden';
 import { cases } from './extrema.cases';
@@ -88,5 +88,13 @@ describe('extrema API', () => {
     const x = tensor([[1, 2]]);
     expect(() => max(x, 2)).toThrow(/max/);
     expect(() => amin(x, [0, 0])).toThrow(/amin/);
+  });
+});
+
+describe('extrema in float32', () => {
+  it('give float32 results and gradients close to float64', () => {
+    checkFloat32((s) => axesArb(s.length), (x, axes) => amax(x, axes), ties);
+    checkFloat32((s) => fc.integer({ min: 0, max: s.length - 1 }), (x, d) => min(x, d).values, ties);
+    checkFloat32(() => fc.constant(0), (x) => max(x), ties);
   });
 });

@@ -53,3 +53,31 @@ export function checkOverLayouts<P>(param: (shape: number[]) => fc.Arbitrary<P>,
     { numRuns: opts.numRuns ?? 60 },
   );
 }
+
+/**
+ * For drawn shapes and values: `f` on a float32 copy of a float64 leaf gives a float32 result, and its float32
+ * gradient, each within a few float32 roundings (relative 1e-5 of the largest magnitude) of the float64 ones.
+ */
+export function checkFloat32<P>(param: (shape: number[]) => fc.Arbitrary<P>, f: (x: Tensor, p: P) => Tensor, opts: LayoutCheckOptions = {}): void {
+  const arb = (opts.shapes ?? shapeArb()).chain((shape) => fc.tuple(fc.constant(shape), fc.integer({ min: 1, max: 0x7fffffff }), param(shape)));
+  fc.assert(
+    fc.property(arb, ([shape, seed, p]) => {
+      const x64 = makeTensor(shape, 'contiguous', seed, opts.spec ?? {});
+      const x32 = new Tensor(x64.data.cast('float32'), true);
+      const x64r = new Tensor(x32.data.cast('float64'), true);
+      const y32 = f(x32, p);
+      const y64 = f(x64r, p);
+      expect(y32.dtype).toBe('float32');
+      y32.sum().backward();
+      y64.sum().backward();
+      expect(x32.grad!.dtype).toBe('float32');
+      for (const [got, want, what] of [[y32, y64, 'value'], [x32.grad!, x64r.grad!, 'gradient']] as const) {
+        const g = Array.from(got.data.toTyped());
+        const w = Array.from(want.data.toTyped());
+        const scale = Math.max(1, ...w.map(Math.abs));
+        w.forEach((v, i) => expect(Math.abs(g[i]! - v) <= 1e-5 * scale || (Number.isNaN(v) && Number.isNaN(g[i]!)), `float32 ${what}[${i}] = ${g[i]}, float64 ${v}`).toBe(true));
+      }
+    }),
+    { numRuns: opts.numRuns ?? 30 },
+  );
+}

@@ -6,7 +6,7 @@ import { norm, type NormOrder } from '@adder/autograd';
 import { arg, describeGolden } from './reductions-golden';
 import { axesArb } from '@adder/autograd/testing';
 import { reduceRef } from '@adder/tensor/testing';
-import { checkOverLayouts } from './layout-oracle';
+import { checkFloat32, checkOverLayouts } from './layout-oracle';
 import { tensor } from '@adder/autograd';
 import { cases } from './norm.cases';
 
@@ -54,5 +54,13 @@ describe('norm arguments', () => {
     expect(() => norm(x, NaN)).toThrow(/norm: p must be a number/);
     expect(() => norm(x, 2, 5)).toThrow(/norm/);
     expect(() => norm(tensor(Int32Array.from([1, 2])), 2)).toThrow(/norm/);
+  });
+});
+
+describe('norm in float32', () => {
+  it('gives float32 results and gradients close to float64, for every order', () => {
+    for (const p of [2, 1, Infinity, -Infinity, 0, 3, 0.5]) {
+      checkFloat32((s) => axesArb(s.length), (x, axes) => norm(x, p, axes), { spec: { min: 0.2, max: 1, distinct: true }, numRuns: 10 });
+    }
   });
 });

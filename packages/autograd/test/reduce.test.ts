@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { std, tensor } from '@adder/autograd';
 import { axesArb } from '@adder/autograd/testing';
 import { reduceRef } from '@adder/tensor/testing';
-import { checkOverLayouts } from './layout-oracle';
+import { checkFloat32, checkOverLayouts } from './layout-oracle';
 import { arg, describeGolden } from './reductions-golden';
 import { cases } from './reduce.cases';
 
@@ -55,5 +55,11 @@ describe('std arguments', () => {
     expect(() => std(x, 1, { correction: 0.5 })).toThrow('std: correction must be a non-negative integer, got 0.5');
     expect(() => std(x, 1, { keepDim: true } as never)).toThrow("std: unknown option 'keepDim' (expected one of unbiased, correction, keepdim)");
     expect(() => std(x, 4)).toThrow(/std/);
+  });
+});
+
+describe('std in float32', () => {
+  it('gives float32 results and gradients close to float64', () => {
+    checkFloat32((s) => axesArb(s.length), (x, axes) => std(x, axes, { unbiased: false }), { spec: { distinct: true } });
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cumsum, prod } from '@adder/autograd';
 import { arg, describeGolden } from './reductions-golden';
 import { build, at, reduceRef } from '@adder/tensor/testing';
-import { checkOverLayouts } from './layout-oracle';
+import { checkFloat32, checkOverLayouts } from './layout-oracle';
 import { AutogradError, tensor } from '@adder/autograd';
 import { cases } from './scan.cases';
 
@@ -59,5 +59,12 @@ describe('cumsum and prod arguments', () => {
     expect(() => cumsum(x, undefined as never)).toThrow(AutogradError);
     expect(() => x.cumsum(-3)).toThrow(/cumsum/);
     expect(tensor([[1, 2], [3, 4]], { dtype: 'float64' }).cumsum(0).toArray()).toEqual([[1, 2], [4, 6]]);
+  });
+});
+
+describe('cumsum and prod in float32', () => {
+  it('give float32 results and gradients close to float64', () => {
+    checkFloat32(oneDim, (x, d) => cumsum(x, d));
+    checkFloat32((s) => fc.option(oneDim(s), { nil: undefined }), (x, d) => prod(x, d), { spec: { min: 0.5, max: 1.5 } });
   });
 });

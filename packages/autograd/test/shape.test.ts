@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { gradcheck } from '@adder/autograd';
 import { shapeArb, tensorArb } from '@adder/autograd/testing';
 import { at, build, flipRef, permuteRef, sliceRef, type Dense } from '@adder/tensor/testing';
-import { checkOverLayouts, denseOf, expectDense } from './layout-oracle';
+import { checkFloat32, checkOverLayouts, denseOf, expectDense } from './layout-oracle';
 import { AutogradError, chunk, flip, repeat, split, t, tensor, stack, cat, type Tensor } from '@adder/autograd';
 import { cases } from './shape.cases';
 
@@ -140,5 +140,12 @@ describe('shape op arguments follow torch and name the op', () => {
     expect(() => tensor([[[1]]]).t()).toThrow('t: expects a tensor with <= 2 dims, got 3 dims (use transpose or mT)');
     expect(() => tensor([1, 2]).mT).toThrow('mT: expects a tensor with >= 2 dims, got 1 dims');
     expect(() => split(x, 'a' as never)).toThrow(AutogradError);
+  });
+});
+
+describe('flip and repeat in float32', () => {
+  it('keep the dtype', () => {
+    checkFloat32((s) => fc.constant(s.map((_, i) => i)), (x, dims) => flip(x, dims), small);
+    checkFloat32((s) => fc.constant([2, ...s.map(() => 2)]), (x, sizes) => repeat(x, sizes), small);
   });
 });
