@@ -28,8 +28,12 @@ export const cases: CaseTable = {
   sum: gradcheckCase(overAxes((x, a, k) => sum(x, a, k))),
   mean: gradcheckCase(overAxes((x, a, k) => mean(x, a, k))),
   // the unbiased variance of one element is NaN, so a single-element reduction uses the biased form
+  // and torch's correction= (0, 1 or 2, below the count)
   var: gradcheckCase(
-    overAxes((x, a, k) => variance(x, a, { keepdim: k, unbiased: reducedCount(x.shape, a) > 1 })),
+    fc.oneof(
+      overAxes((x, a, k) => variance(x, a, { keepdim: k, unbiased: reducedCount(x.shape, a) > 1 })),
+      overAxes((x, a, k) => variance(x, a, { keepdim: k, correction: Math.min(2, reducedCount(x.shape, a) - 1) })),
+    ),
   ),
   // correction 0, 1 or 2, kept below the count (std of a constant row is 0, where the gradient is masked: a kink)
   std: gradcheckCase(

@@ -2,7 +2,7 @@
 // drawn layouts, its arguments as torch's, and torch's values and gradients (reductions-golden.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { std, tensor } from '@adder/autograd';
+import { std, tensor, variance } from '@adder/autograd';
 import { axesArb } from '@adder/autograd/testing';
 import { reduceRef } from '@adder/tensor/testing';
 import { checkFloat32, checkOverLayouts } from './layout-oracle';
@@ -61,5 +61,24 @@ describe('std arguments', () => {
 describe('std in float32', () => {
   it('gives float32 results and gradients close to float64', () => {
     checkFloat32((s) => axesArb(s.length), (x, axes) => std(x, axes, { unbiased: false }), { spec: { distinct: true } });
+  });
+});
+
+describe('var with correction (torch.var(x, dim, correction=c))', () => {
+  it('divides by n - correction, over drawn layouts (naive oracle), and its keywords are checked as std', () => {
+    checkOverLayouts(
+      (s) => fc.tuple(axesArb(s.length), fc.boolean(), fc.integer({ min: 0, max: 2 })),
+      (x, [axes, k, c]) => variance(x, axes, { keepdim: k, correction: c }),
+      (x, [axes, k, c]) =>
+        reduceRef(x, axes === undefined ? x.shape.map((_, i) => i) : axes.map((a) => (a < 0 ? a + x.shape.length : a)), k, (xs) => {
+          const m = xs.reduce((p, v) => p + v, 0) / xs.length;
+          return xs.reduce((p, v) => p + (v - m) ** 2, 0) / Math.max(0, xs.length - c);
+        }),
+      { spec: { min: -1, max: 1, lattice: { step: 0.25, offset: 0 } } },
+    );
+    const x = tensor([[1, 2, 4]], { dtype: 'float64' });
+    expect(x.var(1, { correction: 0 }).item()).toBe(x.var(1, { unbiased: false }).item());
+    expect(() => x.var(1, { unbiased: false, correction: 0 })).toThrow('var: give unbiased or correction, not both');
+    expect(() => x.var(1, { correction: -1 })).toThrow('var: correction must be a non-negative integer, got -1');
   });
 });

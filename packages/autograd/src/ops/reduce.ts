@@ -65,31 +65,6 @@ const MeanFn = defineFunction<ReduceOptions, InputShape>({
   },
 });
 
-/** Options of var: axes, keepdim, and Bessel's correction. */
-export interface VarOptions extends ReduceOptions {
-  unbiased: boolean;
-}
-const VarFn = defineFunction<VarOptions, { a: NDArray }>({
-  name: 'var',
-  forward(ctx, a: NDArray) {
-    ctx.save({ a });
-    return K.variance(a, ctx.options.axes, ctx.options.keepdim, ctx.options.unbiased);
-  },
-  // d var / d x_i = 2 (x_i - mean) / (n - unbiased)
-  backward(ctx, g) {
-    const { a } = ctx.saved;
-    const { axes, unbiased } = ctx.options;
-    const kept = keptShape(a.shape, axes);
-    const n = a.size / K.numelOf(kept);
-    const centered = K.sub(a, K.mean(a, axes, true));
-    return [K.mul(K.mulScalar(centered, 2 / (unbiased ? n - 1 : n)), expandBack(g, a.shape, axes))];
-  },
-});
-
-/** Options of std: axes, keepdim, and the correction subtracted from the count (1 = Bessel's, unbiased). */
-interface StdFnOptions extends ReduceOptions {
-  correction: number;
-}
 /**
  * The mean and the sum of squared deviations of each group that `axes` reduce, by Welford's update
  * (m_k = m_{k-1} + (x_k - m_{k-1}) / k, M2_k = M2_{k-1} + (x_k - m_{k-1})(x_k - m_k)), as torch's CPU var/std:
@@ -148,6 +123,63 @@ const StdFn = defineFunction<StdFnOptions, { a: NDArray; mean: NDArray; out: NDA
   },
 });
 
+/** Options of var: axes, keepdim, and Bessel's correction; `correction`, when given, replaces `unbiased`. */
+export interface VarOptions extends ReduceOptions {
+  unbiased: boolean;
+  /** The divisor is max(0, n - correction) (torch's correction=); unbiased is correction 1. */
+  correction?: number;
+}
+/** The divisor of var and std: n - correction, at least 0 (torch's). */
+const varDivisor = (n: number, o: VarOptions): number => Math.max(0, n - (o.correction ?? (o.unbiased ? 1 : 0)));
+const VarFn = defineFunction<VarOptions, { a: NDArray }>({
+  name: 'var',
+  forward(ctx, a: NDArray) {
+    ctx.save({ a });
+    const { axes, keepdim, unbiased, correction } = ctx.options;
+    if (correction === undefined) return K.variance(a, axes, keepdim, unbiased);
+    a.assertFloat('var');
+    const kept = K.div(welford(a, axes).m2, varDivisor(reducedCount(a.shape, axes), ctx.options)).cast(a.dtype);
+    return keepdim ? kept : kept.reshape(keptShapeDropped(a.shape, axes));
+  },
+  // d var / d x_i = 2 (x_i - mean) / (n - correction)
+  backward(ctx, g) {
+    const { a } = ctx.saved;
+    const { axes } = ctx.options;
+    const centered = K.sub(a, K.mean(a, axes, true));
+    return [K.mul(K.mulScalar(centered, 2 / varDivisor(reducedCount(a.shape, axes), ctx.options)), expandBack(g, a.shape, axes))];
+  },
+});
+/** The options of var as torch's keywords: `unbiased` (default true) or an integer `correction` (default 1), and keepdim. */
+export interface VarianceOptions {
+  unbiased?: boolean;
+  correction?: number;
+  keepdim?: boolean;
+}
+/** Checks torch's keywords of var and std (`unbiased` or `correction`, `keepdim`) under the op's name. */
+function checkVarianceOptions(op: 'var' | 'std', options: VarianceOptions | undefined): void {
+  checkOptions(op, options, ['unbiased', 'correction', 'keepdim']);
+  const { unbiased, correction, keepdim } = options ?? {};
+  if (unbiased !== undefined && correction !== undefined) throw new AutogradError(op, 'give unbiased or correction, not both');
+  if (unbiased !== undefined && typeof unbiased !== 'boolean') throw new AutogradError(op, `unbiased must be a boolean, got ${String(unbiased)}`);
+  if (correction !== undefined && !(Number.isInteger(correction) && correction >= 0)) {
+    throw new AutogradError(op, `correction must be a non-negative integer, got ${String(correction)}`);
+  }
+  if (keepdim !== undefined && typeof keepdim !== 'boolean') throw new AutogradError(op, `keepdim must be a boolean, got ${String(keepdim)}`);
+}
+/**
+ * var / variance with both call forms: `(dim, { unbiased | correction, keepdim })`, and the deprecated positional
+ * `(axes, keepdim, unbiased)` when the third argument is a boolean or a fourth is given.
+ */
+export function varianceOf(a: Tensor, dim: Axes, options: VarianceOptions | boolean | undefined, unbiasedArg: boolean | undefined): Tensor {
+  if (typeof options === 'boolean' || unbiasedArg !== undefined) {
+    const keepdim = typeof options === 'boolean' ? options : false;
+    return VarFn(a, { axes: dim, keepdim, unbiased: unbiasedArg ?? true });
+  }
+  checkVarianceOptions('var', options);
+  const { unbiased = true, correction, keepdim = false } = options ?? {};
+  return VarFn(a, correction === undefined ? { axes: dim, keepdim, unbiased } : { axes: dim, keepdim, unbiased: correction > 0, correction });
+}
+
 const LogsumexpFn = defineFunction<ReduceOptions, { a: NDArray; out: NDArray }>({
   name: 'logsumexp',
   forward(ctx, a: NDArray) {
@@ -187,26 +219,10 @@ const LogSoftmaxFn = defineFunction<SoftmaxOptions, { out: NDArray }>({
 export const sum = (a: Tensor, axes?: Axes, keepdim = false): Tensor => SumFn(a, { axes, keepdim });
 /** Mean over axes. */
 export const mean = (a: Tensor, axes?: Axes, keepdim = false): Tensor => MeanFn(a, { axes, keepdim });
-/** The options of var as torch's keywords: Bessel's correction (default true) and keepdim (default false). */
-export interface VarianceOptions {
-  unbiased?: boolean;
-  keepdim?: boolean;
-}
-/**
- * var / variance with both call forms: `(dim, { unbiased, keepdim })`, and the deprecated positional
- * `(axes, keepdim, unbiased)` when the third argument is a boolean or a fourth is given.
- */
-export function varianceOf(a: Tensor, dim: Axes, options: VarianceOptions | boolean | undefined, unbiasedArg: boolean | undefined): Tensor {
-  if (typeof options === 'boolean' || unbiasedArg !== undefined) {
-    const keepdim = typeof options === 'boolean' ? options : false;
-    return VarFn(a, { axes: dim, keepdim, unbiased: unbiasedArg ?? true });
-  }
-  checkOptions('var', options, ['unbiased', 'keepdim']);
-  return VarFn(a, { axes: dim, keepdim: options?.keepdim ?? false, unbiased: options?.unbiased ?? true });
-}
 /**
  * Variance over `dim` (all dims when undefined) as torch.var(x, dim, unbiased=True, keepdim=False):
- * `variance(x, 1, { unbiased: false, keepdim: true })`. Also exported as `var`.
+ * `variance(x, 1, { unbiased: false, keepdim: true })`, or torch.var(x, dim, correction=c): `{ correction: 2 }`. Also
+ * exported as `var`.
  */
 export function variance(a: Tensor, dim?: Axes, options?: VarianceOptions): Tensor;
 /**
@@ -218,25 +234,15 @@ export function variance(a: Tensor, dim?: Axes, options?: VarianceOptions | bool
   return varianceOf(a, dim, options, unbiased);
 }
 /** The options of std as torch's keywords: `unbiased` (default true) or an integer `correction` (default 1), and keepdim. */
-export interface StdOptions {
-  unbiased?: boolean;
-  correction?: number;
-  keepdim?: boolean;
-}
+export type StdOptions = VarianceOptions;
 /**
  * Standard deviation over `dim` (all dims when undefined) as torch.std(x, dim, unbiased=True, keepdim=False) or
  * torch.std(x, dim, correction=c): the square root of sum (x - mean)^2 / (n - correction); dim [] is every dim, as
  * torch's. Where it is 0 the gradient is 0, as torch's.
  */
 export function std(a: Tensor, dim?: Axes, options: StdOptions = {}): Tensor {
-  checkOptions('std', options, ['unbiased', 'correction', 'keepdim']);
+  checkVarianceOptions('std', options);
   const { unbiased, correction, keepdim = false } = options;
-  if (unbiased !== undefined && correction !== undefined) throw new AutogradError('std', 'give unbiased or correction, not both');
-  if (unbiased !== undefined && typeof unbiased !== 'boolean') throw new AutogradError('std', `unbiased must be a boolean, got ${String(unbiased)}`);
-  if (correction !== undefined && !(Number.isInteger(correction) && correction >= 0)) {
-    throw new AutogradError('std', `correction must be a non-negative integer, got ${String(correction)}`);
-  }
-  if (typeof keepdim !== 'boolean') throw new AutogradError('std', `keepdim must be a boolean, got ${String(keepdim)}`);
   return StdFn(a, { axes: everyDimWhenEmpty(dim), keepdim, correction: correction ?? (unbiased === false ? 0 : 1) });
 }
 /** log(sum(exp(a))) over axes, stable for large values. */
