@@ -69,10 +69,10 @@ const MeanFn = defineFunction<ReduceOptions, InputShape>({
  * The mean and the sum of squared deviations of each group that `axes` reduce, by Welford's update
  * (m_k = m_{k-1} + (x_k - m_{k-1}) / k, M2_k = M2_{k-1} + (x_k - m_{k-1})(x_k - m_k)), as torch's CPU var/std:
  * a constant group gets exactly its value as mean and 0 as M2 (a sum-then-divide mean can miss it by an ulp).
- * Both come back float64, in the kept shape.
+ * Both come back float64, in the kept shape; a bad axis is reported under `op`.
  */
-function welford(a: NDArray, axes: Axes): { mean: NDArray; m2: NDArray } {
-  const red = K.normalizeAxes('std', axes, a.ndim);
+function welford(op: 'var' | 'std', a: NDArray, axes: Axes): { mean: NDArray; m2: NDArray } {
+  const red = K.normalizeAxes(op, axes, a.ndim);
   const keep = Array.from({ length: a.ndim }, (_, i) => i).filter((i) => !red.includes(i));
   const src = a.permute([...keep, ...red]).contiguous();
   const kept = keptShape(a.shape, axes);
@@ -105,7 +105,7 @@ const StdFn = defineFunction<StdFnOptions, { a: NDArray; mean: NDArray; out: NDA
   forward(ctx, a: NDArray) {
     a.assertFloat('std');
     const { axes, keepdim, correction } = ctx.options;
-    const { mean, m2 } = welford(a, axes);
+    const { mean, m2 } = welford('std', a, axes);
     const divisor = Math.max(0, reducedCount(a.shape, axes) - correction);
     const kept = K.sqrt(K.div(m2, divisor)).cast(a.dtype);
     const out = keepdim ? kept : kept.reshape(keptShapeDropped(a.shape, axes));
@@ -138,7 +138,7 @@ const VarFn = defineFunction<VarOptions, { a: NDArray }>({
     const { axes, keepdim, unbiased, correction } = ctx.options;
     if (correction === undefined) return K.variance(a, axes, keepdim, unbiased);
     a.assertFloat('var');
-    const kept = K.div(welford(a, axes).m2, varDivisor(reducedCount(a.shape, axes), ctx.options)).cast(a.dtype);
+    const kept = K.div(welford('var', a, axes).m2, varDivisor(reducedCount(a.shape, axes), ctx.options)).cast(a.dtype);
     return keepdim ? kept : kept.reshape(keptShapeDropped(a.shape, axes));
   },
   // d var / d x_i = 2 (x_i - mean) / (n - correction)
