@@ -55,7 +55,7 @@ export const TRAIN_FLAGS: FlagTable = {
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
   subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
-  epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
+  epochs: { type: 'string', placeholder: 'N', default: '4', help: 'number of epochs' },
   'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
   lr: { type: 'string', placeholder: 'X', default: '0.2', help: 'base learning rate' },
   momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
@@ -74,7 +74,8 @@ export const TRAIN_FLAGS: FlagTable = {
   threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
   backend: BACKEND_FLAG,
   out: { type: 'string', placeholder: 'DIR', default: 'runs/<date>-<model>-<dataset>/', help: 'run folder' },
-  resume: { type: 'string', placeholder: 'PATH', default: 'none', help: "resume from a checkpoint (last.safetensors) or its run folder, with the run's saved config (--epochs may extend it)" },
+  resume: { type: 'string', placeholder: 'PATH', default: 'none', help: "resume from a checkpoint (last.safetensors) or its run folder, with the run's saved config (--epochs may extend it; --threads and --backend may change; any other flag must agree with the saved run)" },
+  force: { type: 'boolean', default: false, help: "start over in an existing --out folder: its run files (config.json, metrics.jsonl, *.safetensors, curves.svg, summary.md) are replaced; without it an existing folder is refused" },
   'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
 };
 
@@ -91,7 +92,7 @@ function envThreads(): number {
 const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0, labelSmoothing: 0 };
 
 /** Parses `pnpm train` flags into a config (throws UsageError on bad input). */
-export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean; seeds: number[] | null } {
+export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean; seeds: number[] | null; force: boolean; givenFlags: string[] } {
   const { values, positionals } = parseFlags('train', TRAIN_FLAGS, argv);
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'. Flags start with --; see --help.`);
   const given = (k: string): boolean => values[k] !== undefined;
@@ -145,7 +146,10 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     seeds = parts.map((p) => numberFlag('train', 'seeds', p.trim(), { integer: true, min: 0 })!);
     if (new Set(seeds).size !== seeds.length) throw new UsageError(`train: --seeds lists a seed twice: ${str('seeds')}`);
   }
-  return { config: base, help: values['help'] === true, seeds };
+  const force = values['force'] === true;
+  if (force && given('resume')) throw new UsageError('train: --force starts a run over; it cannot be combined with --resume, which continues one');
+  const givenFlags = Object.keys(TRAIN_FLAGS).filter((k) => given(k));
+  return { config: base, help: values['help'] === true, seeds, force, givenFlags };
 }
 
 /**
