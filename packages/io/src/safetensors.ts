@@ -270,12 +270,12 @@ function fileDtypeOf(dtype: DType): string {
   }
 }
 
-function bytesOf(arr: NDArray): Uint8Array {
+export function bytesOf(arr: NDArray): Uint8Array {
   const t = arr.toTyped();
   return new Uint8Array(t.buffer, t.byteOffset, arr.size * ITEMSIZE[arr.dtype]);
 }
 
-function int32ToInt64Bytes(src: Int32Array): Uint8Array {
+export function int32ToInt64Bytes(src: Int32Array): Uint8Array {
   const out = new Uint8Array(src.length * 8);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < src.length; i++) {
@@ -286,7 +286,7 @@ function int32ToInt64Bytes(src: Int32Array): Uint8Array {
   return out;
 }
 
-function int64Predicate(keys: SafetensorsWriteOptions['int64Keys']): (name: string) => boolean {
+export function int64Predicate(keys: SafetensorsWriteOptions['int64Keys']): (name: string) => boolean {
   if (keys === undefined) return isDefaultInt64Key;
   if (typeof keys === 'function') return keys;
   const set = new Set(keys);
