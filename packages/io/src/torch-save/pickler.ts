@@ -135,6 +135,11 @@ function writeValue(out: ByteSink, v: PickleWriteValue, source: string): void {
     out.byte(OP.EMPTY_TUPLE);
     out.byte(OP.REDUCE);
     if (v.entries.length === 0) return;
+    const keys = new Set<string>();
+    for (const [k] of v.entries) {
+      if (keys.has(k)) throw new TorchSaveError(source, `pickle writer: expected distinct OrderedDict keys, found '${k}' twice`);
+      keys.add(k);
+    }
     out.byte(OP.MARK);
     for (const [k, item] of v.entries) {
       writeValue(out, k, source);
