@@ -1,6 +1,6 @@
 // safetensors, written from the format description: u64 LE header length, JSON header, raw little-endian data.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from './atomic-write';
 import { ITEMSIZE, NDArray, fmtShape, type DType, type TypedArray } from '@adder/tensor';
 import { ElementRangeError, decodeElements, type ElementFormat } from './pickle/decode-elements';
 
@@ -99,18 +99,7 @@ export function saveSafetensors(
   opts?: SafetensorsWriteOptions,
 ): void {
   const bytes = encodeSafetensors(tensors, metadata, opts);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    throw new SafetensorsError(path, `could not write: ${(err as Error).message}`);
-  }
+  writeFileAtomically(path, bytes, (message) => new SafetensorsError(path, message));
 }
 
 /** Reads a safetensors file (a path) or buffer (bytes), validating the whole layout first. */

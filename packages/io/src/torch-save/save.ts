@@ -1,8 +1,8 @@
 // torch.save's zip format, written: <archive>/data.pkl (an OrderedDict state dict), one record per storage at
 // <archive>/data/<key>, and <archive>/version ("3", the format torch 1.13 writes), as PyTorchStreamWriter lays them out.
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { DType, NDArray } from '@adder/tensor';
+import { basename } from 'node:path';
+import { contiguousStrides, type DType, type NDArray } from '@adder/tensor';
+import { writeFileAtomically } from '../atomic-write';
 import { bytesOf, int32ToInt64Bytes, int64Predicate, type SafetensorsWriteOptions } from '../safetensors';
 import { TorchSaveError } from './errors';
 import { PickleOrderedDict, PickleTensor, writePickle, type TorchSaveStorageType } from './pickler';
@@ -17,17 +17,6 @@ export interface TorchSaveOptions {
 }
 
 const STORAGE_OF: Readonly<Record<DType, TorchSaveStorageType>> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte' };
-
-/** Row-major strides of a shape, in elements. */
-function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
 
 /**
  * Encodes a state dict as the bytes of a torch.save zip checkpoint that `torch.load(f, weights_only=True)` reads back
@@ -55,16 +44,5 @@ export function encodeTorchCheckpoint(tensors: Record<string, NDArray>, opts: To
 export function saveTorchCheckpoint(path: string, tensors: Record<string, NDArray>, opts: TorchSaveOptions = {}): void {
   const archiveName = opts.archiveName ?? (basename(path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive');
   const bytes = encodeTorchCheckpoint(tensors, { ...opts, archiveName }, path);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    throw new TorchSaveError(path, `could not write: ${(err as Error).message}`);
-  }
+  writeFileAtomically(path, bytes, (message) => new TorchSaveError(path, message));
 }
