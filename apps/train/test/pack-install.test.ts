@@ -117,6 +117,15 @@ describe('the packed packages, installed with npm into a project outside the wor
     expect(out.losses[7]!).toBeLessThan(out.losses[0]! - 0.3);
   }, 5 * MINUTES);
 
+  it("runs the README's 'As a library' example with plain node", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## As a library\n'));
+    const example = /\n```js\n([\s\S]*?)\n```/.exec(section.slice(0, section.indexOf('\n## ', 1)));
+    expect(example, 'the README\'s "As a library" section has a ```js example').not.toBeNull();
+    writeFileSync(join(project, 'readme-example.mjs'), `${example![1]}\n`);
+    await node(['readme-example.mjs']);
+  }, 5 * MINUTES);
+
   it('loads the official checkpoint with plain node and reproduces the committed logits', async (ctx) => {
     if (!existsSync(CHECKPOINT)) {
       console.log(`pack-install: skipped the official checkpoint: ${CHECKPOINT} is absent`);
