@@ -53,13 +53,13 @@ describe.skipIf(!hasTorch)('adder convert to .pth, read by PyTorch 1.13', () => 
   const gen = new Generator(7);
   const model = resnet({ depth: 20, generator: gen });
   const optimizer = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-  const input = randn([3, 3, 32, 32], { generator: gen });
+  const input = randn([2, 3, 32, 32], { generator: gen });
   let ours: NDArray;
   let state: Record<string, NDArray>;
   beforeAll(() => {
-    const images = fromNDArray(randn([4, 3, 32, 32], { generator: gen }));
+    const images = fromNDArray(randn([2, 3, 32, 32], { generator: gen }));
     for (let step = 0; step < 2; step++) {
-      const loss = crossEntropy(model.call(images), [1, 4, 7, 9]);
+      const loss = crossEntropy(model.call(images), [4, 9]);
       model.zeroGrad();
       loss.backward();
       optimizer.step();
