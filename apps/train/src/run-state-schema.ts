@@ -55,10 +55,11 @@ const CONFIG_RULES: Readonly<Record<keyof TrainConfig, FieldRule>> = {
   out: pathOrNull,
   resume: pathOrNull,
   evalEvery: int(1),
+  allowPartialCifar: bool,
 };
 
 /** Fields added after the first saved runs: a run saved before them takes these values. */
-export const NEWER_CONFIG_FIELDS: Partial<TrainConfig> = { labelSmoothing: 0, augment: 'crop-flip', teacher: null, distillAlpha: 0.5, distillTemperature: 4 };
+export const NEWER_CONFIG_FIELDS: Partial<TrainConfig> = { labelSmoothing: 0, augment: 'crop-flip', teacher: null, distillAlpha: 0.5, distillTemperature: 4, allowPartialCifar: false };
 
 /** A saved run that cannot be resumed: format class, naming the file and the field. */
 function refuse(source: string, field: string, rule: { expects: string }, value: unknown): never {

@@ -1,7 +1,7 @@
 // The one error path of the command-line entry points: every expected failure becomes one line naming the file
 // or flag, with an exit code by class; anything else is a bug, printed with its stack and a line saying so.
 import { DataError } from '@adder/data';
-import { CheckpointError, PickleError, SafetensorsError } from '@adder/io';
+import { CheckpointError, PickleError, ResourceLimitError, SafetensorsError } from '@adder/io';
 import { NNError } from '@adder/nn';
 import { EXIT_CODES, type FailureClass } from './exit-codes';
 import { UsageError } from './flags';
@@ -43,10 +43,6 @@ function systemError(err: unknown): (Error & { code: string; path?: string; sysc
     : null;
 }
 
-/** An error raised by a reader when an input exceeds one of its limits (the readers name these classes *LimitError). */
-function isLimitError(err: Error): boolean {
-  return /Limit/.test(err.name) || /\b(exceeds|over) the .*limit\b/i.test(err.message);
-}
 
 /** Classifies an error: its failure class and its one-line message, or null for a bug. */
 export function classifyFailure(command: string, err: unknown): { failure: FailureClass; message: string } | null {
@@ -60,7 +56,7 @@ export function classifyFailure(command: string, err: unknown): { failure: Failu
   if (!(err instanceof Error)) return null;
   if (err instanceof CliError) return { failure: err.failure, message: oneLine(command, err.message) };
   if (err instanceof UsageError) return { failure: 'usage', message: oneLine(command, err.message) };
-  if (isLimitError(err)) return { failure: 'limit', message: oneLine(command, err.message) };
+  if (err instanceof ResourceLimitError) return { failure: 'limit', message: oneLine(command, err.message) };
   // a writer that wraps the system error in its own class (saveSafetensors: "could not write: ENOSPC: ...")
   const wrapped = /could not write: (E[A-Z]+)\b/.exec(err.message);
   if (wrapped && SYSTEM_CODES[wrapped[1]!]) return { failure: 'filesystem', message: oneLine(command, err.message) };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes';
 import { reportFailure } from '../../src/cli/errors';
 import { type CommandName, fingerprint, runCommand } from './harness';
+import { billionLaughsPth, nestedDictsPth, strideZeroPth } from '../../../../packages/io/test/hostile-files';
 import { TINY_RUN, copyRun, metricsWithDamagedMiddle, overwriteBytes, poisonWeights, replaceLine, tamperRunState, truncateFile, under } from './generators';
 
 const world = fs.mkdtempSync(path.join(os.tmpdir(), 'adder-faults-'));
@@ -43,6 +44,10 @@ const CASES: FaultCase[] = [
   { name: 'convert OUT is a folder', command: 'convert', make: (d) => (fs.mkdirSync(path.join(d, 'out'), { recursive: true }), [path.join(PTH, 'basic_zip.pth'), path.join(d, 'out')]), failure: 'file', message: /OUT \S+out is a folder; give a file name \(EISDIR\)/ },
   { name: 'convert a truncated zip', command: 'convert', make: (d) => [path.join(PTH, 'truncated_zip.pth'), path.join(d, 'x.safetensors')], failure: 'format', message: /truncated_zip\.pth: no end-of-central-directory record/ },
   { name: 'convert a missing input', command: 'convert', make: (d) => [path.join(d, 'nothing.pth'), path.join(d, 'x.safetensors')], failure: 'file', message: /IN \S+nothing\.pth: no such file/ },
+  // ---- hostile checkpoints: the readers' resource limits, exit 5 ----
+  { name: 'convert a billion-laughs .pth (shared dicts, a tensor at the leaf)', command: 'convert', make: (d) => (fs.writeFileSync(under(d, 'laughs.pth'), billionLaughsPth(20, 4, true)), [path.join(d, 'laughs.pth'), path.join(d, 'x.safetensors')]), failure: 'limit', message: /laughs\.pth.*limit/ },
+  { name: 'eval 100,000 nested dicts', command: 'eval', make: (d) => (fs.writeFileSync(under(d, 'deep.pth'), nestedDictsPth(100_000)), ['--checkpoint', path.join(d, 'deep.pth'), '--dataset', 'synthetic']), failure: 'limit', message: /deep\.pth.*maxDepth/ },
+  { name: 'convert a stride-0 tensor of 2^34 elements', command: 'convert', make: (d) => (fs.writeFileSync(under(d, 'wide.pth'), strideZeroPth(2 ** 34)), [path.join(d, 'wide.pth'), path.join(d, 'x.safetensors')]), failure: 'limit', message: /wide\.pth.*maxViewExpansion/ },
   // ---- validation ----
   { name: 'train --subset 0', command: 'train', make: (d) => [...TINY_RUN, '--subset', '0', '--out', path.join(d, 'r')], failure: 'usage', message: /--subset must be >= 1, got 0/ },
   { name: 'train --eval-subset 0', command: 'train', make: (d) => [...TINY_RUN, '--eval-subset', '0', '--out', path.join(d, 'r')], failure: 'usage', message: /--eval-subset must be >= 1, got 0/ },
