@@ -3,6 +3,10 @@ export {
   SafetensorsError, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, isDefaultInt64Key,
   type SafetensorsContent, type SafetensorsWriteOptions,
 } from './safetensors';
+export {
+  encodeTorchCheckpoint, saveTorchCheckpoint, TorchSaveError, writePickle, PickleFloat, PickleTuple, PickleOrderedDict, PickleTensor,
+  type TorchSaveOptions, type PickleWriteValue, type TorchSaveStorageType,
+} from './torch-save';
 export { loadTorchCheckpoint, readTorchCheckpoint, CheckpointError, type LoadTorchCheckpointOptions, type TorchCheckpointContent } from './torch-checkpoint';
 export {
   readPickle, readPickleAt, PickleError, PyGlobal, PyObject, PyOrderedDict, NumpyArray, NumpyDType, numpyToNDArray,

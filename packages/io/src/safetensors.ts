@@ -1,6 +1,6 @@
 // safetensors, written from the format description: u64 LE header length, JSON header, raw little-endian data.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from './atomic-write';
 import { ITEMSIZE, NDArray, fmtShape, type DType, type TypedArray } from '@adder/tensor';
 import { ElementRangeError, decodeElements, type ElementFormat } from './pickle/decode-elements';
 import { oneLine } from './limits';
@@ -101,18 +101,7 @@ export function saveSafetensors(
   opts?: SafetensorsWriteOptions,
 ): void {
   const bytes = encodeSafetensors(tensors, metadata, opts);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    throw new SafetensorsError(path, `could not write: ${(err as Error).message}`);
-  }
+  writeFileAtomically(path, bytes, (message) => new SafetensorsError(path, message));
 }
 
 /** Reads a safetensors file (a path) or buffer (bytes), validating the whole layout first. */
@@ -274,12 +263,12 @@ function fileDtypeOf(dtype: DType): string {
   }
 }
 
-function bytesOf(arr: NDArray): Uint8Array {
+export function bytesOf(arr: NDArray): Uint8Array {
   const t = arr.toTyped();
   return new Uint8Array(t.buffer, t.byteOffset, arr.size * ITEMSIZE[arr.dtype]);
 }
 
-function int32ToInt64Bytes(src: Int32Array): Uint8Array {
+export function int32ToInt64Bytes(src: Int32Array): Uint8Array {
   const out = new Uint8Array(src.length * 8);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < src.length; i++) {
@@ -290,7 +279,7 @@ function int32ToInt64Bytes(src: Int32Array): Uint8Array {
   return out;
 }
 
-function int64Predicate(keys: SafetensorsWriteOptions['int64Keys']): (name: string) => boolean {
+export function int64Predicate(keys: SafetensorsWriteOptions['int64Keys']): (name: string) => boolean {
   if (keys === undefined) return isDefaultInt64Key;
   if (typeof keys === 'function') return keys;
   const set = new Set(keys);
