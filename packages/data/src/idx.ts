@@ -1,81 +1,16 @@
-// The IDX format of MNIST and Fashion-MNIST (raw or .gz): magic, big-endian dims, then unsigned bytes.
+// The IDX files of MNIST and Fashion-MNIST (raw or .gz) on disk; the format itself is in idx-format.ts.
 import { DataError } from './errors';
-import { ImageDataset, padImages } from './dataset';
+import type { ImageDataset } from './dataset';
 import { findFile, readMaybeGzip, requireFolder } from './files';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxPairToDataset, parseIdx, type IdxLoadOptions } from './idx-format';
 
-/** IDX magic of a ubyte image file (type 0x08, 3 dims) and of a ubyte label file (type 0x08, 1 dim). */
-export const IDX_IMAGES_MAGIC = 0x00000803;
-/** IDX magic of a label file. */
-export const IDX_LABELS_MAGIC = 0x00000801;
-
-/** A parsed IDX ubyte array: its dims and its bytes. */
-export interface IdxArray {
-  dims: number[];
-  data: Uint8Array;
-}
-
-/** Parses an IDX ubyte buffer, checking the magic, the dims and that the size matches exactly. */
-export function parseIdx(buf: Uint8Array, file: string, expectedMagic: number): IdxArray {
-  if (buf.length < 4) throw new DataError(file, `expected an IDX header of at least 4 bytes, found ${buf.length} bytes`);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const magic = view.getUint32(0, false);
-  if (magic !== expectedMagic) {
-    throw new DataError(file, `expected IDX magic 0x${expectedMagic.toString(16).padStart(8, '0')}, found 0x${magic.toString(16).padStart(8, '0')}`);
-  }
-  const ndim = magic & 0xff;
-  const headerBytes = 4 + 4 * ndim;
-  if (buf.length < headerBytes) throw new DataError(file, `expected a ${headerBytes}-byte IDX header, found ${buf.length} bytes`);
-  const dims: number[] = [];
-  let count = 1;
-  for (let d = 0; d < ndim; d++) {
-    const size = view.getUint32(4 + 4 * d, false);
-    dims.push(size);
-    count *= size;
-  }
-  if (buf.length !== headerBytes + count) {
-    throw new DataError(file, `expected ${headerBytes + count} bytes for dims [${dims.join(', ')}], found ${buf.length}`);
-  }
-  return { dims, data: buf.subarray(headerBytes) };
-}
-
-/** Options of the IDX dataset loaders. */
-export interface IdxLoadOptions {
-  /** Pad images with zeros up to this square size (e.g. 32, so that CIFAR ResNets apply with inChannels 1). */
-  padTo?: number;
-  /** Class names (default: the Fashion-MNIST ones when there are 10 classes, else '0', '1', ...). */
-  classNames?: readonly string[];
-}
-
-/** The ten Fashion-MNIST class names, by label. */
-export const FASHION_MNIST_CLASSES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, FASHION_MNIST_CLASSES, parseIdx, idxPairToDataset, type IdxArray, type IdxLoadOptions } from './idx-format';
 
 /** Loads an image IDX file and a label IDX file into a dataset, checking that their counts agree. */
 export function loadIdxPair(imagesFile: string, labelsFile: string, options: IdxLoadOptions = {}): ImageDataset {
   const images = parseIdx(readMaybeGzip(imagesFile), imagesFile, IDX_IMAGES_MAGIC);
   const labels = parseIdx(readMaybeGzip(labelsFile), labelsFile, IDX_LABELS_MAGIC);
-  const [n, h, w] = images.dims as [number, number, number];
-  const nl = labels.dims[0]!;
-  if (n !== nl) throw new DataError(labelsFile, `expected ${n} labels (the image count of ${imagesFile}), found ${nl}`);
-  const label32 = new Int32Array(n);
-  let maxLabel = 0;
-  for (let i = 0; i < n; i++) {
-    label32[i] = labels.data[i]!;
-    if (label32[i]! > maxLabel) maxLabel = label32[i]!;
-  }
-  const classNames = options.classNames ?? (maxLabel < 10 ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, k) => String(k)));
-  if (maxLabel >= classNames.length) throw new DataError(labelsFile, `expected labels below ${classNames.length}, found ${maxLabel}`);
-  let pixels: Uint8Array = images.data;
-  let height = h;
-  let width = w;
-  if (options.padTo !== undefined && options.padTo > h) {
-    if (h !== w || (options.padTo - h) % 2 !== 0) throw new DataError(imagesFile, `expected square images padding evenly to ${options.padTo}, found ${h}x${w}`);
-    pixels = padImages(images.data, n, 1, h, w, (options.padTo - h) / 2);
-    height = options.padTo;
-    width = options.padTo;
-  } else {
-    pixels = images.data.slice();
-  }
-  return new ImageDataset(pixels, label32, 1, height, width, classNames);
+  return idxPairToDataset(images, labels, imagesFile, labelsFile, options);
 }
 
 /** Where Debian's dataset-fashion-mnist package installs the files. */

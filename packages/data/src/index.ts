@@ -2,7 +2,7 @@
 export { DataError } from './errors';
 export { ImageDataset, padImages, type Dataset, type Sample } from './dataset';
 export { isGzip, gunzipChecked, readMaybeGzip } from './files';
-export { parseIdx, loadIdxPair, loadFashionMnist, idxFileNames, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, FASHION_MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type IdxArray, type IdxLoadOptions, type Split } from './idx';
+export { parseIdx, idxPairToDataset, loadIdxPair, loadFashionMnist, idxFileNames, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, FASHION_MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type IdxArray, type IdxLoadOptions, type Split } from './idx';
 export { encodeIdx } from './idxWrite';
 export { loadSample, SAMPLE_DIR } from './sample';
 export { CIFAR_IMAGE_BYTES, parseCifarBinary, parseClassNames, concatRecords, type CifarRecords } from './cifarBinary';

@@ -1,6 +1,5 @@
 // safetensors, written from the format description: u64 LE header length, JSON header, raw little-endian data.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileBytes, writeFileAtomically } from '#files';
 import { ITEMSIZE, NDArray, fmtShape, type DType, type TypedArray } from '@adder/tensor';
 import { ElementRangeError, decodeElements, type ElementFormat } from './pickle/decode-elements';
 
@@ -77,9 +76,9 @@ export function encodeSafetensors(
     offset += bytes.length;
   }
   let json = JSON.stringify(header);
-  const jsonBytesLen = Buffer.byteLength(json, 'utf8');
+  const jsonBytesLen = new TextEncoder().encode(json).length;
   json += ' '.repeat((8 - (jsonBytesLen % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
+  const headerBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
@@ -99,16 +98,9 @@ export function saveSafetensors(
   opts?: SafetensorsWriteOptions,
 ): void {
   const bytes = encodeSafetensors(tensors, metadata, opts);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
+    writeFileAtomically(path, bytes);
   } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
     throw new SafetensorsError(path, `could not write: ${(err as Error).message}`);
   }
 }
@@ -118,8 +110,7 @@ export function loadSafetensors(source: string | Uint8Array): SafetensorsContent
   if (typeof source !== 'string') return decodeSafetensors(source);
   let bytes: Uint8Array;
   try {
-    const buf = readFileSync(source);
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    bytes = readFileBytes(source);
   } catch (err) {
     throw new SafetensorsError(source, `could not read: ${(err as Error).message}`);
   }
@@ -164,7 +155,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
 function parseHeader(headerBytes: Uint8Array, source: string): { entries: Entry[]; metadata: Record<string, string> } {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(headerBytes).toString('utf8'));
+    parsed = JSON.parse(new TextDecoder().decode(headerBytes));
   } catch (err) {
     throw new SafetensorsError(source, `header is not valid JSON (${(err as Error).message})`);
   }
