@@ -28,6 +28,7 @@ const state = {
   running: false,
   steps: { adder: 0, cnn: 0 },
   losses: { adder: [] as number[], cnn: [] as number[] },
+  speeds: { adder: [] as number[], cnn: [] as number[] },
   errors: [] as string[],
   loaded: '',
   probabilities: [] as number[],
@@ -55,6 +56,7 @@ function reset(): void {
   for (const c of allCharts) c.clear();
   state.steps = { adder: 0, cnn: 0 };
   state.losses = { adder: [], cnn: [] };
+  state.speeds = { adder: [], cnn: [] };
   $('step-count').textContent = 'step 0';
   send({ type: 'reset', spec: spec() });
 }
@@ -80,6 +82,7 @@ function onReply(m: Reply): void {
       const { record, kind } = m;
       state.steps[kind] = record.step;
       state.losses[kind].push(record.loss);
+      state.speeds[kind].push(record.imagesPerSecond);
       const label = kind === 'adder' ? 'AdderNet' : 'CNN';
       lossChart.add(label, COLORS[kind], record.step, record.loss);
       accChart.add(`${label} train`, COLORS[kind], record.step, record.trainAccuracy, true);
@@ -137,7 +140,7 @@ function onReply(m: Reply): void {
     }
     case 'loaded':
       state.loaded = m.name;
-      $('checkpoint-status').textContent = `loaded ${m.name}`;
+      $('checkpoint-status').textContent = `loaded ${m.name}: ${m.architecture === 'resnet20' ? 'ResNet-20' : 'the small CNN'} (${m.kind}, ${m.inChannels} input channel${m.inChannels === 1 ? '' : 's'}${m.inChannels > 1 ? ': the grey images are repeated on each' : ''})`;
       return;
     case 'fingerprint':
       state.pendingFingerprint?.(m);

@@ -5,7 +5,8 @@ import { startWebPool } from '@adder/tensor/web-pool';
 import type { Reply, Request } from './protocol';
 import { trainedFingerprint } from './fingerprint';
 import { loadWebSample } from './sample-web';
-import { TrainingSession, type SampleArrays, type SessionSpec } from './session';
+import { describeStateDict } from './models';
+import { TrainingSession, readCheckpoint, type SampleArrays, type SessionSpec } from './session';
 
 /** Test accuracy, the confusion matrix and the AdderNet panel are refreshed every this many steps. */
 const EVAL_EVERY = 10;
@@ -81,10 +82,19 @@ async function handle(req: Request): Promise<void> {
       return post({ type: 'probabilities', probabilities: adder!.classify(req.pixels) });
     case 'save':
       return post({ type: 'checkpoint', bytes: adder!.saveCheckpoint() });
-    case 'load':
-      adder!.loadCheckpoint(req.bytes, req.name);
+    case 'load': {
+      // a checkpoint of another architecture or input depth (the official CIFAR ResNet-20) replaces the AdderNet model
+      const tensors = readCheckpoint(req.bytes, req.name);
+      const found = describeStateDict(tensors);
+      if (found === null) throw new Error(`${req.name}: expected a checkpoint of the small adder CNN or of ResNet-20 (keys stem.* or conv1, layer1..3), found keys ${Object.keys(tensors).slice(0, 4).join(', ')}, ...`);
+      const s = adder!.spec;
+      if (found.architecture !== s.architecture || found.inChannels !== (s.inChannels ?? 1) || found.kind !== s.kind) {
+        adder = new TrainingSession({ ...s, ...adder!.current, ...found }, sample!);
+      }
+      adder!.module.loadStateDict(tensors);
       post({ type: 'filters', ...adder!.firstFilters() });
-      return post({ type: 'loaded', name: req.name });
+      return post({ type: 'loaded', name: req.name, architecture: found.architecture, kind: found.kind, inChannels: found.inChannels });
+    }
     case 'fingerprint':
       return post({ type: 'fingerprint', ...(await trainedFingerprint(req.spec, sample!, req.steps)) });
   }

@@ -34,9 +34,9 @@ class SmallNet extends Module {
   readonly block2: Sequential;
   readonly head: Sequential;
 
-  constructor(kind: NetworkKind, eta: number, generator: Generator) {
+  constructor(kind: NetworkKind, eta: number, generator: Generator, inChannels: number) {
     super();
-    this.stem = this.registerModule('stem', new Sequential(new Conv2d(1, 8, 3, { padding: 1, bias: false, generator }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2)));
+    this.stem = this.registerModule('stem', new Sequential(new Conv2d(inChannels, 8, 3, { padding: 1, bias: false, generator }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2)));
     this.block1 = this.registerModule('block1', new Sequential(convOrAdder(kind, 8, 16, eta, generator), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2)));
     this.block2 = this.registerModule('block2', new Sequential(convOrAdder(kind, 16, 32, eta, generator), new BatchNorm2d(32), new ReLU()));
     this.head = this.registerModule('head', new Sequential(new AvgPool2d(8, { stride: 1 }), new Conv2d(32, 10, 1, { bias: false, generator }), new BatchNorm2d(10)));
@@ -48,10 +48,10 @@ class SmallNet extends Module {
 }
 
 /** Builds `architecture` as AdderNet ('adder') or its CNN twin ('cnn'), initialised from `seed`. */
-export function buildModel(architecture: ArchitectureName, kind: NetworkKind, seed: number, eta: number): PlaygroundModel {
+export function buildModel(architecture: ArchitectureName, kind: NetworkKind, seed: number, eta: number, inChannels = 1): PlaygroundModel {
   const generator = new Generator(seed);
   if (architecture === 'small') {
-    const net = new SmallNet(kind, eta, generator);
+    const net = new SmallNet(kind, eta, generator, inChannels);
     return {
       module: net,
       stages(x) {
@@ -63,7 +63,7 @@ export function buildModel(architecture: ArchitectureName, kind: NetworkKind, se
       },
     };
   }
-  const net = resnet({ depth: 20, numClasses: 10, inChannels: 1, kind, eta, generator });
+  const net = resnet({ depth: 20, numClasses: 10, inChannels, kind, eta, generator });
   return {
     module: net,
     stages(x) {
@@ -75,4 +75,15 @@ export function buildModel(architecture: ArchitectureName, kind: NetworkKind, se
       return [{ name: 'stem', output: stem }, { name: 'layer1', output: l1 }, { name: 'layer2', output: l2 }, { name: 'layer3', output: l3 }, { name: 'logits', output: logits }];
     },
   };
+}
+
+/** The architecture, kind and input channels of a state dict of one of these models (null when it is neither). */
+export function describeStateDict(sd: Record<string, { shape: readonly number[] }>): { architecture: ArchitectureName; kind: NetworkKind; inChannels: number } | null {
+  const keys = Object.keys(sd);
+  const kind: NetworkKind = keys.some((k) => k.endsWith('.adder')) ? 'adder' : 'cnn';
+  const resnetStem = sd['conv1.weight'];
+  if (resnetStem !== undefined && keys.some((k) => k.startsWith('layer3.2.'))) return { architecture: 'resnet20', kind, inChannels: resnetStem.shape[1]! };
+  const smallStem = sd['stem.0.weight'];
+  if (smallStem !== undefined) return { architecture: 'small', kind, inChannels: smallStem.shape[1]! };
+  return null;
 }

@@ -24,7 +24,7 @@ export type Reply =
   | { type: 'activations'; index: number; label: number; stages: Array<{ name: string; shape: number[]; data: Float32Array }>; probabilities: Float32Array }
   | { type: 'probabilities'; probabilities: Float32Array }
   | { type: 'checkpoint'; bytes: Uint8Array }
-  | { type: 'loaded'; name: string }
+  | { type: 'loaded'; name: string; architecture: string; kind: NetworkKind; inChannels: number }
   | { type: 'fingerprint'; sha256: string; loss: number }
   | { type: 'state'; running: boolean }
   | { type: 'error'; message: string };

@@ -30,6 +30,13 @@ export interface SessionSpec extends Hyper {
   architecture: ArchitectureName;
   kind: NetworkKind;
   seed: number;
+  /** 1 (default), or 3 for a CIFAR checkpoint such as the official ResNet-20: the grey image is repeated on 3 channels. */
+  inChannels?: number;
+}
+
+/** Reads a .safetensors or PyTorch .pth checkpoint (bytes) into named arrays; `name` picks the format by its extension. */
+export function readCheckpoint(bytes: Uint8Array, name: string): Record<string, NDArrayType> {
+  return name.endsWith('.safetensors') ? decodeSafetensors(bytes, name).tensors : loadTorchCheckpoint(bytes, { name, stripPrefix: 'module.' });
 }
 
 /** One step's numbers. */
@@ -108,7 +115,7 @@ export class TrainingSession {
     this.hyper = { lr: spec.lr, momentum: spec.momentum, eta: spec.eta, batchSize: spec.batchSize };
     this.train = idxPairToDataset(sample.trainImages, sample.trainLabels, 'train-images', 'train-labels');
     this.test = idxPairToDataset(sample.testImages, sample.testLabels, 't10k-images', 't10k-labels');
-    this.model = buildModel(spec.architecture, spec.kind, spec.seed, spec.eta);
+    this.model = buildModel(spec.architecture, spec.kind, spec.seed, spec.eta, spec.inChannels ?? 1);
     this.optimizer = new SGD(this.model.module.parameters(), { lr: spec.lr, momentum: spec.momentum });
     this.shuffle = new Generator(spec.seed + 1);
     for (const [, m] of this.model.module.namedModules()) {
@@ -120,6 +127,13 @@ export class TrainingSession {
         }
       });
     }
+  }
+
+  /** The model's input for images (N, 1, H, W): as is, or repeated on inChannels channels. */
+  private input(images: Float32Array, shape: readonly number[]): Tensor {
+    const x = fromNDArray(fromArray(images, shape));
+    const c = this.spec.inChannels ?? 1;
+    return c === 1 ? x : x.expand([shape[0]!, c, shape[2]!, shape[3]!]).contiguous();
   }
 
   get module(): Module {
@@ -170,7 +184,7 @@ export class TrainingSession {
     this.applyPending();
     const t0 = performance.now();
     const batch = assembleBatch(this.train, this.nextIndices(this.hyper.batchSize), transform, this.spec.seed, this.epoch);
-    const x = fromNDArray(fromArray(batch.images, batch.shape));
+    const x = this.input(batch.images, batch.shape);
     const target = fromArray(batch.labels);
     this.module.train();
     this.adderIO.clear();
@@ -195,7 +209,7 @@ export class TrainingSession {
       for (let start = 0; start < n; start += batchSize) {
         const idx = Int32Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
         const batch = assembleBatch(this.test, idx, transform, 0, 0);
-        const logits = this.module.call(fromNDArray(fromArray(batch.images, batch.shape))).data.toTyped();
+        const logits = this.module.call(this.input(batch.images, batch.shape)).data.toTyped();
         for (let i = 0; i < idx.length; i++) {
           const p = argmax(logits, i * 10);
           confusion[batch.labels[i]!]![p]!++;
@@ -244,7 +258,7 @@ export class TrainingSession {
     this.module.eval();
     try {
       return noGrad(() => {
-        const stages = this.model.stages(fromNDArray(fromArray(images, shape)));
+        const stages = this.model.stages(this.input(images, shape));
         const logits = stages[stages.length - 1]!.output;
         const probabilities = Float32Array.from(softmax(logits, 1).data.toTyped());
         return { stages: stages.map((s) => ({ name: s.name, shape: [...s.output.shape], data: Float32Array.from(s.output.data.contiguous().toTyped()) })), probabilities };
@@ -256,14 +270,12 @@ export class TrainingSession {
 
   /** The model's state dict as safetensors bytes. */
   saveCheckpoint(): Uint8Array {
-    return encodeSafetensors(this.module.stateDict(), { architecture: this.spec.architecture, kind: this.spec.kind });
+    return encodeSafetensors(this.module.stateDict(), { architecture: this.spec.architecture, kind: this.spec.kind, inChannels: String(this.spec.inChannels ?? 1) });
   }
 
   /** Loads a safetensors or PyTorch .pth checkpoint (bytes) into the model (strict: keys and shapes must match). */
   loadCheckpoint(bytes: Uint8Array, name: string): void {
-    const isSafetensors = name.endsWith('.safetensors');
-    const tensors = isSafetensors ? decodeSafetensors(bytes, name).tensors : loadTorchCheckpoint(bytes, { name, stripPrefix: 'module.' });
-    this.module.loadStateDict(tensors);
+    this.module.loadStateDict(readCheckpoint(bytes, name));
   }
 }
 
