@@ -25,6 +25,8 @@ const allCharts = [lossChart, accChart, speedChart, lrChart];
 /** What the browser test reads (window.__playground). */
 const state = {
   ready: false,
+  backend: '',
+  threads: 0,
   running: false,
   steps: { adder: 0, cnn: 0 },
   losses: { adder: [] as number[], cnn: [] as number[] },
@@ -70,6 +72,8 @@ function onReply(m: Reply): void {
   switch (m.type) {
     case 'ready':
       state.ready = true;
+      state.backend = m.backend;
+      state.threads = m.threads;
       setStatus(`engine ready: backend ${m.backend}, ${m.threads} thread(s)${m.isolated ? '' : ' (not cross-origin isolated: one thread; see the README for the COOP/COEP headers)'}`);
       for (const id of ['start', 'pause', 'reset', 'apply', 'show-activations', 'classify-pad', 'download']) ($(id) as HTMLButtonElement).disabled = false;
       reset();
@@ -125,7 +129,7 @@ function onReply(m: Reply): void {
         box.appendChild(div);
       }
       probabilitiesTable(m.probabilities);
-      setStatus(`test image ${m.index}: ${FASHION_MNIST_CLASSES[m.label]}`);
+      $('image-label').textContent = `(${FASHION_MNIST_CLASSES[m.label]})`;
       return;
     }
     case 'probabilities':

@@ -26,7 +26,7 @@ const consoleErrors: string[] = [];
 
 interface PlaygroundWindow {
   __playground: {
-    state: { ready: boolean; running: boolean; steps: { adder: number; cnn: number }; losses: { adder: number[]; cnn: number[] }; errors: string[]; loaded: string; probabilities: number[] };
+    state: { ready: boolean; backend: string; threads: number; running: boolean; steps: { adder: number; cnn: number }; losses: { adder: number[]; cnn: number[] }; errors: string[]; loaded: string; probabilities: number[] };
     fingerprint(spec: SessionSpec, steps: number): Promise<{ sha256: string; loss: number }>;
     graph(): Array<{ label: string; grad: number[] | null }>;
   };
@@ -147,8 +147,7 @@ describe('the playground in chromium', () => {
   }, 60_000);
 
   it('trains one step to the same weight bytes in the page and in Node (same seed and backend)', async () => {
-    const status = await page.textContent('#status');
-    expect(status).toContain(`backend ${getBackend()}`);
+    expect((await state()).backend).toBe(getBackend());
     const spec: SessionSpec = { architecture: 'small', kind: 'adder', seed: 7, lr: 0.1, eta: 0.2, batchSize: 16, momentum: 0.9 };
     const { sha256, loss } = await page.evaluate((s) => (window as unknown as PlaygroundWindow).__playground.fingerprint(s, 1), spec);
     const inPage = { sha256, loss };

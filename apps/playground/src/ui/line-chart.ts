@@ -2,7 +2,7 @@
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 420;
 const H = 200;
-const PAD = { left: 48, right: 10, top: 22, bottom: 24 };
+const PAD = { left: 48, right: 10, top: 34, bottom: 24 };
 
 export interface Series {
   name: string;
@@ -96,7 +96,7 @@ export class LineChart {
     for (const s of [...this.series.values()].reverse()) {
       const d = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join('');
       svg.append(el('path', { d, stroke: s.color, fill: 'none', 'stroke-width': 1.5, ...(s.dashed ? { 'stroke-dasharray': '4 3' } : {}) }));
-      const label = el('text', { x: legendX, y: 14, fill: s.color, class: 'legend', 'text-anchor': 'end' }, s.name);
+      const label = el('text', { x: legendX, y: 27, fill: s.color, class: 'legend', 'text-anchor': 'end' }, s.name);
       svg.append(label);
       legendX -= s.name.length * 6.5 + 12;
     }

@@ -2,7 +2,7 @@
 // range, and the copy of non-shared arrays into SharedArrayBuffers for the duration of a call.
 import type { TypedArray } from '../dtype';
 import { TensorError } from '../errors';
-import type { KernelArgs, ParallelKernel } from './kernel';
+import { DONE, NEXT, type KernelArgs, type ParallelKernel } from './kernel';
 
 /** The error a failed parallel kernel raises on the calling thread. */
 export class ParallelError extends TensorError {
@@ -70,4 +70,31 @@ export function shareArgs(args: KernelArgs): { shared: KernelArgs; copied: Array
 /** Runs every chunk in order on the calling thread. */
 export function runSerial(kernel: ParallelKernel, chunks: number, args: KernelArgs): void {
   for (let c = 0; c < chunks; c++) kernel.fn(args, c);
+}
+
+/**
+ * The calling thread's part of a job: claims chunks from the shared counter until none is left, then stops further
+ * claims and waits (Atomics.wait) until every claimed chunk is done. `mark(true/false)` brackets the caller's own
+ * chunks (a kernel called from inside one runs serially). The caller's own chunk error is thrown after the wait.
+ */
+export function claimAndWait(kernel: ParallelKernel, shared: KernelArgs, chunks: number, control: Int32Array, mark: (running: boolean) => void): void {
+  let ownError: unknown = null;
+  mark(true);
+  try {
+    for (let c = Atomics.add(control, NEXT, 1); c < chunks; c = Atomics.add(control, NEXT, 1)) {
+      kernel.fn(shared, c);
+      Atomics.add(control, DONE, 1);
+    }
+  } catch (e) {
+    ownError = e;
+    Atomics.add(control, DONE, 1);
+  } finally {
+    mark(false);
+  }
+  // stop further claims; wait for the chunks already claimed
+  const claimed = Math.min(Atomics.exchange(control, NEXT, chunks), chunks);
+  for (let done = Atomics.load(control, DONE); done < claimed; done = Atomics.load(control, DONE)) {
+    Atomics.wait(control, DONE, done, 1000);
+  }
+  if (ownError !== null) throw ownError;
 }

@@ -8,8 +8,8 @@
 // SharedArrayBuffer needs a cross-origin isolated page (the COOP and COEP headers; see apps/playground/README.md).
 import { getBackend } from '../backend/backend';
 import { setSharedStorage } from '../storage';
-import { PARALLEL_MIN_WORK, ParallelError, runSerial, shareArgs } from './chunking';
-import { CONTROL_SLOTS, DONE, FAILED, NEXT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
+import { PARALLEL_MIN_WORK, ParallelError, claimAndWait, runSerial, shareArgs } from './chunking';
+import { CONTROL_SLOTS, FAILED, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
 
 export { ParallelError, PARALLEL_MIN_WORK, chunkRange, chunkCount } from './chunking';
 
@@ -92,25 +92,7 @@ export function runChunks(kernel: ParallelKernel, chunks: number, args: KernelAr
   const failure = new Uint8Array(new SharedArrayBuffer(FAILURE_BYTES));
   const job: WebJobMessage = { backend: getBackend(), url: kernel.url, name: kernel.name, args: shared, chunks, control, failure };
   for (const w of workers) w.postMessage(job);
-  let ownError: unknown = null;
-  inside = true;
-  try {
-    for (let c = Atomics.add(control, NEXT, 1); c < chunks; c = Atomics.add(control, NEXT, 1)) {
-      kernel.fn(shared, c);
-      Atomics.add(control, DONE, 1);
-    }
-  } catch (e) {
-    ownError = e;
-    Atomics.add(control, DONE, 1);
-  } finally {
-    inside = false;
-  }
-  // stop further claims; wait for the chunks already claimed
-  const claimed = Math.min(Atomics.exchange(control, NEXT, chunks), chunks);
-  for (let done = Atomics.load(control, DONE); done < claimed; done = Atomics.load(control, DONE)) {
-    Atomics.wait(control, DONE, done, 1000);
-  }
-  if (ownError !== null) throw ownError;
+  claimAndWait(kernel, shared, chunks, control, (running) => (inside = running));
   if (Atomics.load(control, FAILED) !== 0) throw new ParallelError(failureText(failure) || `kernel ${kernel.name} failed in a pool worker`);
   for (const [orig, copy] of copied) orig.set(copy as never);
 }

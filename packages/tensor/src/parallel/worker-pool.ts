@@ -3,8 +3,8 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { getBackend } from '../backend/backend';
 import { setSharedStorage } from '../storage';
-import { PARALLEL_MIN_WORK, ParallelError, runSerial, shareArgs } from './chunking';
-import { CONTROL_SLOTS, DONE, FAILED, FAILED_EXIT, NEXT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
+import { PARALLEL_MIN_WORK, ParallelError, claimAndWait, runSerial, shareArgs } from './chunking';
+import { CONTROL_SLOTS, FAILED, FAILED_EXIT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
 import { getNumThreads, onNumThreadsChange } from './threads';
 import { startTsWorker } from './ts-worker';
 
@@ -112,25 +112,7 @@ export function runChunks(kernel: ParallelKernel, chunks: number, args: KernelAr
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
   const job: JobMessage = { backend: getBackend(), url: kernel.url, name: kernel.name, args: shared, chunks, control };
   for (const w of p.workers) w.postMessage(job);
-  let ownError: unknown = null;
-  inside = true;
-  try {
-    for (let c = Atomics.add(control, NEXT, 1); c < chunks; c = Atomics.add(control, NEXT, 1)) {
-      kernel.fn(shared, c);
-      Atomics.add(control, DONE, 1);
-    }
-  } catch (e) {
-    ownError = e;
-    Atomics.add(control, DONE, 1);
-  } finally {
-    inside = false;
-  }
-  // stop further claims; wait for the chunks already claimed
-  const claimed = Math.min(Atomics.exchange(control, NEXT, chunks), chunks);
-  for (let done = Atomics.load(control, DONE); done < claimed; done = Atomics.load(control, DONE)) {
-    Atomics.wait(control, DONE, done, 1000);
-  }
-  if (ownError !== null) throw ownError;
+  claimAndWait(kernel, shared, chunks, control, (running) => (inside = running));
   const failed = Atomics.load(control, FAILED);
   if (failed !== 0) {
     const messages = drainErrors(p);
