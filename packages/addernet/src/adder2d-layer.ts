@@ -22,7 +22,8 @@ export class Adder2d extends Module {
   readonly b: Parameter | null;
   readonly stride: number;
   readonly padding: number;
-  readonly eta: number;
+  /** The dW scale; read at every forward, so a change applies from the next step. */
+  eta: number;
 
   constructor(
     readonly inChannels: number,

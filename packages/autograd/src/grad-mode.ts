@@ -1,5 +1,5 @@
 // Grad mode: whether Function applications are recorded into a graph (torch.no_grad).
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage } from '#async-context';
 
 let syncDisabledDepth = 0;
 const asyncDisabled = new AsyncLocalStorage<boolean>();

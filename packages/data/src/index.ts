@@ -4,7 +4,7 @@ export { ImageDataset, padImages, type Dataset, type Sample } from './dataset';
 export { isGzip, gunzipChecked, gunzipHead, readMaybeGzip, type InflateBound } from './files';
 export { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 export { ResourceLimitError } from '@adder/io';
-export { parseIdx, readIdxFile, idxSizeFromHeader, loadIdxPair, loadFashionMnist, idxFileNames, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, FASHION_MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type IdxArray, type IdxLoadOptions, type Split } from './idx';
+export { parseIdx, idxPairToDataset, readIdxFile, idxSizeFromHeader, loadIdxPair, loadFashionMnist, idxFileNames, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, FASHION_MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type IdxArray, type IdxLoadOptions, type Split } from './idx';
 export { encodeIdx } from './idxWrite';
 export { loadSample, SAMPLE_DIR } from './sample';
 export { CIFAR_IMAGE_BYTES, parseCifarBinary, parseClassNames, concatRecords, type CifarRecords } from './cifarBinary';

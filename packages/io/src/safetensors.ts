@@ -1,6 +1,5 @@
 // safetensors, written from the format description: u64 LE header length, JSON header, raw little-endian data.
-import { readFileSync } from 'node:fs';
-import { writeFileAtomically } from './atomic-write';
+import { readFileBytes, writeFileAtomically } from '#files';
 import { ITEMSIZE, NDArray, fmtShape, type DType, type TypedArray } from '@adder/tensor';
 import { ElementRangeError, decodeElements, type ElementFormat } from './pickle/decode-elements';
 import { oneLine } from './limits';
@@ -79,9 +78,9 @@ export function encodeSafetensors(
     offset += bytes.length;
   }
   let json = JSON.stringify(Object.fromEntries(header));
-  const jsonBytesLen = Buffer.byteLength(json, 'utf8');
+  const jsonBytesLen = new TextEncoder().encode(json).length;
   json += ' '.repeat((8 - (jsonBytesLen % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
+  const headerBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
@@ -101,7 +100,11 @@ export function saveSafetensors(
   opts?: SafetensorsWriteOptions,
 ): void {
   const bytes = encodeSafetensors(tensors, metadata, opts);
-  writeFileAtomically(path, bytes, (message) => new SafetensorsError(path, message));
+  try {
+    writeFileAtomically(path, bytes);
+  } catch (err) {
+    throw new SafetensorsError(path, `could not write: ${(err as Error).message}`);
+  }
 }
 
 /** Reads a safetensors file (a path) or buffer (bytes), validating the whole layout first. */
@@ -109,8 +112,7 @@ export function loadSafetensors(source: string | Uint8Array): SafetensorsContent
   if (typeof source !== 'string') return decodeSafetensors(source);
   let bytes: Uint8Array;
   try {
-    const buf = readFileSync(source);
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    bytes = readFileBytes(source);
   } catch (err) {
     throw new SafetensorsError(source, `could not read: ${(err as Error).message}`);
   }
@@ -156,7 +158,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
 function parseHeader(headerBytes: Uint8Array, source: string): { entries: Entry[]; metadata: Record<string, string> } {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(headerBytes).toString('utf8'));
+    parsed = JSON.parse(new TextDecoder().decode(headerBytes));
   } catch (err) {
     throw new SafetensorsError(source, `header is not valid JSON (${(err as Error).message})`);
   }

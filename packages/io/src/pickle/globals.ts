@@ -5,6 +5,7 @@ import { TORCH_GLOBALS } from './torch-globals';
 import { NUMPY_GLOBALS } from './numpy-globals';
 
 import { BuilderError } from './builder-error';
+import { latin1Encode } from './latin1';
 
 function iterableItems(what: string, v: PickleValue | undefined): readonly PickleValue[] {
   if (v === undefined) return [];
@@ -15,7 +16,7 @@ function iterableItems(what: string, v: PickleValue | undefined): readonly Pickl
 
 function latin1Bytes(what: string, s: PickleValue | undefined): Uint8Array {
   if (typeof s !== 'string') throw new BuilderError(`${what} expects a str, got ${s === undefined ? 'nothing' : describeValue(s)}`);
-  return new Uint8Array(Buffer.from(s, 'latin1'));
+  return latin1Encode(s);
 }
 
 /** Python builtins and the standard-library helpers that protocol-2 pickles use for plain data. */

@@ -5,6 +5,7 @@ import { PyGlobal, describeValue, isTuple } from './values';
 import { BuilderError } from './builder-error';
 import type { ElementFormat } from './decode-elements';
 import { ElementRangeError, FORMAT_SIZE, decodeElements } from './decode-elements';
+import { latin1Decode, latin1Encode } from './latin1';
 
 const NUMPY_FORMATS: Readonly<Record<string, ElementFormat>> = {
   f2: 'f2', f4: 'f4', f8: 'f8', i1: 'i1', u1: 'u1', b1: 'b1', i2: 'i2', u2: 'u2', i4: 'i4', u4: 'u4', i8: 'i8', u8: 'u8',
@@ -52,7 +53,7 @@ export class NumpyArray implements PickleExtension {
     }
     if (!(dtype instanceof NumpyDType)) throw new BuilderError(`numpy.ndarray state: expected a dtype, got ${describeValue(dtype ?? null)}`);
     if (raw instanceof Uint8Array) this.raw = raw;
-    else if (typeof raw === 'string') this.raw = new Uint8Array(Buffer.from(raw, 'latin1')); // Python 2 str data
+    else if (typeof raw === 'string') this.raw = latin1Encode(raw); // Python 2 str data
     else throw new BuilderError(`numpy.ndarray state: expected raw bytes (object arrays are refused), got ${describeValue(raw ?? null)}`);
     this.shape = shape as number[];
     this.dtype = dtype;
@@ -89,7 +90,7 @@ export function numpyToNDArray(arr: NumpyArray, what = 'numpy array'): NDArray {
 function numpyScalar(args: readonly PickleValue[]): PickleValue {
   const [dtype, raw] = args;
   if (!(dtype instanceof NumpyDType)) throw new BuilderError(`numpy scalar expects a dtype, got ${describeValue(dtype ?? null)}`);
-  const bytes = raw instanceof Uint8Array ? raw : typeof raw === 'string' ? new Uint8Array(Buffer.from(raw, 'latin1')) : null;
+  const bytes = raw instanceof Uint8Array ? raw : typeof raw === 'string' ? latin1Encode(raw) : null;
   if (!bytes) throw new BuilderError('numpy scalar expects raw bytes');
   const format = dtype.format();
   if (bytes.length !== FORMAT_SIZE[format]) throw new BuilderError(`numpy scalar of ${dtype.code} needs ${FORMAT_SIZE[format]} bytes, found ${bytes.length}`);
@@ -109,7 +110,7 @@ const reconstruct: GlobalHandler = {
 const dtype: GlobalHandler = {
   call(args) {
     const [code] = args;
-    const text = code instanceof Uint8Array ? Buffer.from(code).toString('latin1') : code;
+    const text = code instanceof Uint8Array ? latin1Decode(code) : code;
     if (typeof text !== 'string') throw new BuilderError(`numpy.dtype expects a type code string, got ${describeValue(code ?? null)}`);
     return new NumpyDType(text);
   },

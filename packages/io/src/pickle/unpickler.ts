@@ -7,6 +7,7 @@ import { resolveGlobal } from './globals';
 import type { PickleExtension, PickleValue } from './values';
 import { PyGlobal, PyObject, PyOrderedDict, describeValue, isDict, isTuple } from './values';
 import { DEFAULT_PICKLE_LIMITS, ResourceLimitError, resolveLimits, type PickleLimits } from '../limits';
+import { latin1Decode, latin1Encode } from './latin1';
 
 /** Options of readPickle. */
 export interface ReadPickleOptions extends AllowListOptions {
@@ -113,7 +114,7 @@ class Unpickler {
   private line(): string {
     const nl = this.data.indexOf(0x0a, this.pos);
     if (nl < 0) this.fail('truncated: a text argument has no terminating newline');
-    const s = Buffer.from(this.data.subarray(this.pos, nl)).toString('latin1');
+    const s = latin1Decode(this.data.subarray(this.pos, nl));
     this.pos = nl + 1;
     return s;
   }
@@ -154,7 +155,7 @@ class Unpickler {
   }
 
   private py2String(b: Uint8Array): PickleValue {
-    return this.opts.py2Strings === 'bytes' ? b.slice() : Buffer.from(b).toString('latin1');
+    return this.opts.py2Strings === 'bytes' ? b.slice() : latin1Decode(b);
   }
 
   private memoGet(i: number): PickleValue {
@@ -343,7 +344,7 @@ class Unpickler {
           const body = s.slice(1, -1).replace(/\\x([0-9a-fA-F]{2})|\\(['"\\])|\\n|\\t|\\r/g, (m, hex: string, ch: string) =>
             hex ? String.fromCharCode(parseInt(hex, 16)) : ch ? ch : m === '\\n' ? '\n' : m === '\\t' ? '\t' : '\r',
           );
-          this.push(this.py2String(new Uint8Array(Buffer.from(body, 'latin1'))));
+          this.push(this.py2String(latin1Encode(body)));
           break;
         }
         case OP.BINSTRING: {

@@ -1,5 +1,5 @@
 // loadTorchCheckpoint: reads a torch.save file (zip or legacy) into a record of named NDArrays, without Python.
-import { readFileSync } from 'node:fs';
+import { readFileBytes } from '#files';
 import type { NDArray } from '@adder/tensor';
 import type { PickleValue, TorchStorageType } from '../pickle';
 import { PickleError, PyObject, TorchTensorRef, isDict, describeValue } from '../pickle';
@@ -167,10 +167,7 @@ export function readTorchCheckpoint(source: string | Uint8Array, opts: LoadTorch
   const file = typeof source === 'string' ? source : (opts.name ?? '<bytes>');
   let bytes: Uint8Array;
   try {
-    if (typeof source === 'string') {
-      const buf = readFileSync(source);
-      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } else bytes = source;
+    bytes = typeof source === 'string' ? readFileBytes(source) : source;
   } catch (e) {
     throw new CheckpointError(file, `cannot read the file: ${(e as Error).message}`);
   }

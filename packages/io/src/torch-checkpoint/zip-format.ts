@@ -7,6 +7,7 @@ import { parsePersistentId } from './persistent-id';
 import { elementSize } from './storages';
 import type { ZipEntry } from './zip';
 import { ZipFormatError, readZipDirectory } from './zip';
+import { latin1Decode } from '../pickle/latin1';
 
 function wrapZip<T>(file: string, f: () => T): T {
   try {
@@ -26,7 +27,7 @@ export function parseZip(file: string, bytes: Uint8Array, pickleOpts: ReadPickle
   const root = pkls[0]!.slice(0, -'data.pkl'.length);
   const order = entries.get(`${root}byteorder`);
   if (order) {
-    const text = Buffer.from(wrapZip(file, () => order.read())).toString('latin1').trim();
+    const text = latin1Decode(wrapZip(file, () => order.read())).trim();
     if (text !== 'little') throw new CheckpointError(file, `byteorder is '${text}', only little-endian checkpoints are supported`);
   }
   const pkl = wrapZip(file, () => entries.get(pkls[0]!)!.read());

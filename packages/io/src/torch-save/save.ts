@@ -1,8 +1,7 @@
 // torch.save's zip format, written: <archive>/data.pkl (an OrderedDict state dict), one record per storage at
 // <archive>/data/<key>, and <archive>/version ("3", the format torch 1.13 writes), as PyTorchStreamWriter lays them out.
-import { basename } from 'node:path';
 import { contiguousStrides, type DType, type NDArray } from '@adder/tensor';
-import { writeFileAtomically } from '../atomic-write';
+import { writeFileAtomically } from '#files';
 import { bytesOf, int32ToInt64Bytes, int64Predicate, type SafetensorsWriteOptions } from '../safetensors';
 import { TorchSaveError } from './errors';
 import { PickleOrderedDict, PickleTensor, writePickle, type TorchSaveStorageType } from './pickler';
@@ -42,7 +41,11 @@ export function encodeTorchCheckpoint(tensors: Record<string, NDArray>, opts: To
 
 /** Writes a state dict as a torch.save zip checkpoint at `path` (atomically: a temporary file, then a rename). */
 export function saveTorchCheckpoint(path: string, tensors: Record<string, NDArray>, opts: TorchSaveOptions = {}): void {
-  const archiveName = opts.archiveName ?? (basename(path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive');
+  const archiveName = opts.archiveName ?? ((path.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive');
   const bytes = encodeTorchCheckpoint(tensors, { ...opts, archiveName }, path);
-  writeFileAtomically(path, bytes, (message) => new TorchSaveError(path, message));
+  try {
+    writeFileAtomically(path, bytes);
+  } catch (err) {
+    throw new TorchSaveError(path, `could not write: ${(err as Error).message}`);
+  }
 }

@@ -4,7 +4,7 @@ import { getKernel } from '../backend/registry';
 import type { TypedArray } from '../dtype';
 import { BINARY_OPS, UNARY_OPS, type BinaryKernel, type BinaryOp, type UnaryKernel, type UnaryOp } from '../elementwise';
 import { defineKernel, type KernelArgs } from './kernel';
-import { canParallelize, chunkRange, runChunks } from './worker-pool';
+import { canParallelize, chunkRange, runChunks } from '#worker-pool';
 
 /** Elements per chunk, and the fewest elements worth a dispatch (memory-bound loops: ~1-4 ns per element). */
 const ELEMENT_GRAIN = 65_536;

@@ -4,7 +4,7 @@ import { gemmStrided, type FloatArray } from '../gemm-kernel';
 import { getBackend } from '../backend/backend';
 import { defineKernel, type KernelArgs } from './kernel';
 import { getNumThreads } from './threads';
-import { PARALLEL_MIN_WORK, canParallelize, chunkCount, chunkRange, runChunks } from './worker-pool';
+import { PARALLEL_MIN_WORK, canParallelize, chunkCount, chunkRange, runChunks } from '#worker-pool';
 
 /** Rows per row unit (amortises re-packing B) and columns per column unit (amortises re-packing A). */
 const ROW_UNIT = 16;

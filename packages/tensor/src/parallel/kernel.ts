@@ -18,9 +18,19 @@ export interface ParallelKernel {
   readonly fn: ChunkFn;
 }
 
+/** Every kernel declared in this thread, by export name (a Web Worker pool finds its kernels here: a bundle has no module URLs). */
+const declared = new Map<string, ParallelKernel>();
+
 /** Declares a chunk function exported as `name` from the module at `url` (pass import.meta.url). */
 export function defineKernel(url: string, name: string, fn: ChunkFn): ParallelKernel {
-  return { url, name, fn };
+  const kernel = { url, name, fn };
+  declared.set(name, kernel);
+  return kernel;
+}
+
+/** The kernel declared under `name` in this thread (its module must have been imported), or undefined. */
+export function declaredKernel(name: string): ParallelKernel | undefined {
+  return declared.get(name);
 }
 
 /** Control block slot (Int32Array over a SharedArrayBuffer): the next chunk to claim. */

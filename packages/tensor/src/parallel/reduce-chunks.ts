@@ -5,7 +5,7 @@ import type { TypedArray } from '../dtype';
 // a value import, so that a worker that loads only this module registers the row-sum kernels too
 import { ROW_SUM_KERNEL, type RowSumKernel } from '../reduce';
 import { defineKernel, type KernelArgs } from './kernel';
-import { PARALLEL_MIN_WORK, canParallelize, chunkCount, chunkRange, runChunks } from './worker-pool';
+import { PARALLEL_MIN_WORK, canParallelize, chunkCount, chunkRange, runChunks } from '#worker-pool';
 
 /** Elements per chunk. */
 const REDUCE_GRAIN = 131_072;

@@ -1,6 +1,5 @@
 // How many threads the kernels may use: setNumThreads, else ADDER_THREADS, else the available cores.
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
+import { availableParallelism, envThreads, isMainThread } from '#thread-host';
 import { TensorError } from '../errors';
 
 let requested: number | null = null;
@@ -21,7 +20,7 @@ function parseThreads(source: string, value: unknown): number {
 export function getNumThreads(): number {
   if (!isMainThread) return 1;
   if (requested !== null) return requested;
-  const env = process.env.ADDER_THREADS;
+  const env = envThreads();
   if (env !== undefined && env.trim() !== '') return parseThreads('ADDER_THREADS', env);
   return availableParallelism();
 }

@@ -6,7 +6,7 @@ import type { TypedArray } from '../dtype';
 import type { Col2imKernel, Im2colKernel } from '../im2col';
 import '../im2col'; // registers 'im2col' and 'col2im' (a worker loads this module on its own)
 import { defineKernel, type KernelArgs } from './kernel';
-import { chunkCount, chunkRange, runChunks } from './worker-pool';
+import { chunkCount, chunkRange, runChunks } from '#worker-pool';
 import { geometryArgs, geometryOf } from './window-args';
 
 /** Elements per chunk (copies: memory-bound). */

@@ -2,20 +2,13 @@
 // the caller blocks in Atomics.wait until every chunk is done, so kernels stay synchronous functions.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { getBackend } from '../backend/backend';
-import type { TypedArray } from '../dtype';
-import { TensorError } from '../errors';
 import { setSharedStorage } from '../storage';
-import { CONTROL_SLOTS, DONE, FAILED, FAILED_EXIT, NEXT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
+import { PARALLEL_MIN_WORK, ParallelError, claimAndWait, runSerial, shareArgs } from './chunking';
+import { CONTROL_SLOTS, FAILED, FAILED_EXIT, type JobMessage, type KernelArgs, type ParallelKernel } from './kernel';
 import { getNumThreads, onNumThreadsChange } from './threads';
 import { startTsWorker } from './ts-worker';
 
-/** The error a failed parallel kernel raises on the calling thread. */
-export class ParallelError extends TensorError {
-  constructor(message: string) {
-    super('parallel', message);
-    this.name = 'ParallelError';
-  }
-}
+export { ParallelError, PARALLEL_MIN_WORK, chunkRange, chunkCount } from './chunking';
 
 interface Pool {
   workers: Worker[];
@@ -92,48 +85,6 @@ export function poolRunning(): boolean {
   return pool !== null;
 }
 
-function isShared(a: TypedArray): boolean {
-  return a.buffer instanceof SharedArrayBuffer;
-}
-
-type ViewCtor = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => TypedArray;
-
-/**
- * Gives the workers SharedArrayBuffer-backed views of arrays that are not (made before the pool started): one
- * shared copy per underlying buffer, spanning all its views, so that views which alias (an in-place op's input and
- * output) still alias. `copied` lists the spans to copy back afterwards.
- */
-function shareArgs(args: KernelArgs): { shared: KernelArgs; copied: Array<[Uint8Array, Uint8Array]> } {
-  const spans = new Map<ArrayBufferLike, { lo: number; hi: number; copy: SharedArrayBuffer | null }>();
-  for (const v of Object.values(args)) {
-    if (typeof v === 'number' || isShared(v)) continue;
-    const span = spans.get(v.buffer) ?? { lo: v.byteOffset, hi: v.byteOffset + v.byteLength, copy: null };
-    span.lo = Math.min(span.lo, v.byteOffset);
-    span.hi = Math.max(span.hi, v.byteOffset + v.byteLength);
-    spans.set(v.buffer, span);
-  }
-  const copied: Array<[Uint8Array, Uint8Array]> = [];
-  for (const [buffer, span] of spans) {
-    span.copy = new SharedArrayBuffer(span.hi - span.lo);
-    const original = new Uint8Array(buffer, span.lo, span.hi - span.lo);
-    const copy = new Uint8Array(span.copy);
-    copy.set(original);
-    copied.push([original, copy]);
-  }
-  const shared: KernelArgs = {};
-  for (const key of Object.keys(args)) {
-    const v = args[key]!;
-    const span = typeof v === 'number' ? undefined : spans.get(v.buffer);
-    if (typeof v === 'number' || span === undefined) {
-      shared[key] = v;
-      continue;
-    }
-    const Ctor = v.constructor as ViewCtor;
-    shared[key] = new Ctor(span.copy!, v.byteOffset - span.lo, v.length);
-  }
-  return { shared, copied };
-}
-
 function drainErrors(p: Pool): string[] {
   const messages: string[] = [];
   for (const port of p.errors) {
@@ -141,13 +92,6 @@ function drainErrors(p: Pool): string[] {
   }
   return messages;
 }
-
-function runSerial(kernel: ParallelKernel, chunks: number, args: KernelArgs): void {
-  for (let c = 0; c < chunks; c++) kernel.fn(args, c);
-}
-
-/** Below this many elementary operations a kernel runs on the calling thread (a dispatch costs ~0.08 ms on the 2-core EPYC, ~5% of such a job). */
-export const PARALLEL_MIN_WORK = 500_000;
 
 /**
  * Runs chunks 0..chunks-1 of `kernel` on the pool (the caller takes part) and returns when all are done.
@@ -168,25 +112,7 @@ export function runChunks(kernel: ParallelKernel, chunks: number, args: KernelAr
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
   const job: JobMessage = { backend: getBackend(), url: kernel.url, name: kernel.name, args: shared, chunks, control };
   for (const w of p.workers) w.postMessage(job);
-  let ownError: unknown = null;
-  inside = true;
-  try {
-    for (let c = Atomics.add(control, NEXT, 1); c < chunks; c = Atomics.add(control, NEXT, 1)) {
-      kernel.fn(shared, c);
-      Atomics.add(control, DONE, 1);
-    }
-  } catch (e) {
-    ownError = e;
-    Atomics.add(control, DONE, 1);
-  } finally {
-    inside = false;
-  }
-  // stop further claims; wait for the chunks already claimed
-  const claimed = Math.min(Atomics.exchange(control, NEXT, chunks), chunks);
-  for (let done = Atomics.load(control, DONE); done < claimed; done = Atomics.load(control, DONE)) {
-    Atomics.wait(control, DONE, done, 1000);
-  }
-  if (ownError !== null) throw ownError;
+  claimAndWait(kernel, shared, chunks, control, (running) => (inside = running));
   const failed = Atomics.load(control, FAILED);
   if (failed !== 0) {
     const messages = drainErrors(p);
@@ -195,14 +121,4 @@ export function runChunks(kernel: ParallelKernel, chunks: number, args: KernelAr
     throw new ParallelError(messages.length > 0 ? `${messages[0]}${more}` : `kernel ${kernel.name} failed in a worker`);
   }
   for (const [orig, copy] of copied) orig.set(copy as never);
-}
-
-/** Splits [0, total) into `chunks` contiguous ranges of near-equal size; returns chunk c's [start, end). */
-export function chunkRange(total: number, chunks: number, c: number): [number, number] {
-  return [Math.floor((total * c) / chunks), Math.floor((total * (c + 1)) / chunks)];
-}
-
-/** A chunk count that depends only on the problem size: about one chunk per `grain` operations, at most `units`. */
-export function chunkCount(units: number, workPerUnit: number, grain = 2_000_000): number {
-  return Math.max(1, Math.min(units, Math.round((units * workPerUnit) / grain)));
 }

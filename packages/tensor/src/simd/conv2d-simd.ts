@@ -6,7 +6,7 @@
 // a fixed number of per-chunk partials in chunk order, so every backend result is the same for any thread count.
 import type { WindowGeometry } from '../conv-geometry';
 import { defineKernel, type KernelArgs } from '../parallel/kernel';
-import { chunkCount, chunkRange, runChunks } from '../parallel/worker-pool';
+import { chunkCount, chunkRange, runChunks } from '#worker-pool';
 import { geometryArgs, geometryOf } from '../parallel/window-args';
 import { allocate } from '../storage';
 import { KernelModule } from '../wasm/runtime';

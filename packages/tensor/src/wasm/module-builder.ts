@@ -44,7 +44,7 @@ export class ModuleBuilder {
   }
 
   /** The module's bytes. */
-  toBytes(): Uint8Array {
+  toBytes(): Uint8Array<ArrayBuffer> {
     const signatures: string[] = [];
     const types: number[][] = [];
     const typeOf = (params: readonly ValType[], results: readonly ValType[]): number => {

@@ -6,7 +6,7 @@ import { ValType } from './opcodes';
 let supported: boolean | null = null;
 
 /** The probe module's bytes: (func (result v128) (f32x4.add (v128.const ...) (v128.const ...))). */
-export function simdProbeBytes(): Uint8Array {
+export function simdProbeBytes(): Uint8Array<ArrayBuffer> {
   const f = new FunctionBuilder('probe', [], [ValType.v128]);
   f.f32x4(1).f32x4(2).simd('f32x4_add');
   const m = new ModuleBuilder();
