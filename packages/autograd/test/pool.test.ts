@@ -2,7 +2,9 @@
 // ceilMode matches torch's values, indices and gradients (fixtures/max-pool2d-golden.json, tools/golden/gen_max_pool2d.py).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromNDArray, maxPool2d, maxPool2dWithIndices, noGrad, tensor } from '@adder/autograd';
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, fromNDArray, maxPool2d, maxPool2dWithIndices, noGrad, tensor, type AdaptiveOutputSize, type AvgPool2dOptions, type Tensor } from '@adder/autograd';
+import { checkGoldenCase, goldenArray, loadGoldenCases, type GoldenCall } from '@adder/autograd/testing';
+import { onBackend } from '@adder/tensor/testing/twins';
 import { BACKENDS, fromArray, setBackend, getBackend } from '@adder/tensor';
 import { cases } from './pool.cases';
 
@@ -72,4 +74,29 @@ describe("maxPool2d with dilation and ceilMode matches torch's", () => {
       setBackend(before);
     }
   });
+});
+
+describe("avgPool2d modes and adaptive pooling match torch's (fixtures/layers-golden.json, tools/golden/gen_layers.py)", () => {
+  const calls: Record<string, GoldenCall> = {
+    avgPool2d: ({ x }, _c, o) => avgPool2d(x!, o as unknown as AvgPool2dOptions),
+    adaptiveAvgPool2d: ({ x }, _c, o) => adaptiveAvgPool2d(x!, o.outputSize as AdaptiveOutputSize),
+    adaptiveMaxPool2d: ({ x }, _c, o) => adaptiveMaxPool2d(x!, o.outputSize as AdaptiveOutputSize),
+  };
+  for (const c of loadGoldenCases(new URL('./fixtures/layers-golden.json', import.meta.url)).filter((g) => g.op in calls)) {
+    for (const backend of BACKENDS) it(`${c.name} (${backend})`, () => onBackend(backend, () => checkGoldenCase(c, calls[c.op]!)));
+  }
+});
+
+describe('avgPool2d and adaptive pooling give the same float32 values on every backend (simd falls back to js where it lacks the mode)', () => {
+  const cases = loadGoldenCases(new URL('./fixtures/layers-golden.json', import.meta.url)).filter((g) => g.op !== 'conv2d');
+  const run = (op: string, x: Tensor, o: Record<string, unknown>): Tensor =>
+    op === 'avgPool2d' ? avgPool2d(x, o as unknown as AvgPool2dOptions) : op === 'adaptiveAvgPool2d' ? adaptiveAvgPool2d(x, o.outputSize as AdaptiveOutputSize) : adaptiveMaxPool2d(x, o.outputSize as AdaptiveOutputSize);
+  for (const c of cases) {
+    it(c.name, () => {
+      const results = BACKENDS.map((b) => onBackend(b, () => Array.from(run(c.op, fromNDArray(goldenArray(c.inputs.x!).cast('float32')), c.options).data.toTyped())));
+      for (const r of results) expect(r).toEqual(results[0]);
+      const want = c.out.data.map(Number);
+      results[0]!.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    });
+  }
 });
