@@ -155,7 +155,7 @@ def loss_cases():
     for name, opts, kw in [('mean', {'reduction': 'mean'}, {}), ('sum-smoothing', {'reduction': 'sum', 'labelSmoothing': 0.1}, {'label_smoothing': 0.1}),
                            ('none', {'reduction': 'none'}, {})]:
         out.append(case('ce-probs-nd-' + name, 'crossEntropy', opts, {'input': randn(2, 4, 3), 'target': probs},
-                        lambda input, target: F.cross_entropy(input, target, **kw)))
+                        lambda input, target: F.cross_entropy(input, target, reduction=opts['reduction'], **kw)))
     out.append(case('ce-probs-weight', 'crossEntropy', {'reduction': 'mean', 'hasWeight': True}, {'input': randn(3, 4), 'target': torch.softmax(randn(3, 4), 1)},
                     lambda input, target, weight: F.cross_entropy(input, target, weight=weight), {'weight': torch.rand(4, generator=g) + 0.5}))
     xi = randn(3, 4)
