@@ -42,8 +42,12 @@ function maxPoolGeometry(options: MaxPool2dOptions): KernelMaxPoolOptions {
 function avgPoolGeometry(options: AvgPool2dOptions): KernelAvgPoolOptions {
   checkOptions('avgPool2d', options, ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad']);
   const g: { kernelSize: IntPair; stride?: IntPair; padding?: IntPair; ceilMode?: boolean; countIncludePad?: boolean } = geometryOf(options);
-  if (options.ceilMode !== undefined) g.ceilMode = options.ceilMode;
-  if (options.countIncludePad !== undefined) g.countIncludePad = options.countIncludePad;
+  for (const key of ['ceilMode', 'countIncludePad'] as const) {
+    const v = options[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new AutogradError('avgPool2d', `${key} must be a boolean, got ${JSON.stringify(v)}`);
+    g[key] = v;
+  }
   return g;
 }
 /** [outH, outW] of an adaptive pooling of x, null entries taking the input's size; throws naming `op`. */
