@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { FashionMnistAugment } from '@adder/data';
 import { getBackend, getNumThreads, type BackendName } from '@adder/tensor';
-import { cosineLr } from '@adder/nn';
+import { CosineAnnealingLR, EpochCosineLR, EpochwiseLR, IdentityLR, LinearLR, LinearWarmup, MultiStepLR, SequentialLR, type LRScheduler, type SchedulableOptimizer } from '@adder/nn';
 import { BACKEND_FLAG, type FlagTable, UsageError, numberFlag, parseFlags, userCwd } from './cli/flags';
 
 /** Everything a training run needs to know; written to config.json and checkpoint metadata. */
@@ -149,35 +149,31 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
 }
 
 /**
- * The per-epoch learning rate (epochs count from 1). cosine is the reference's formula
- * lr = 0.5*base*(1 + cos(pi*e/T)) with T = epochs, plus 1 for the paper recipe, whose
- * 399 epochs run with T = 400 as in the reference main.py (e = 1..399).
+ * The run's learning-rate schedule, built from @adder/nn's schedulers and counted in optimiser steps
+ * (step t = the t-th step of the run, from 0), so that a resumed run calls step(t) and gets the same lr:
+ * - cosine-steps: a linear warmup (LinearLR, lr = base*(t+1)/W over the W warmup steps) then
+ *   CosineAnnealingLR over the remaining steps, joined by SequentialLR at W;
+ * - cosine, step, constant: an epoch schedule (epochs numbered from 1, as the reference main.py) held for
+ *   each epoch's steps (EpochwiseLR), under a per-step LinearWarmup when --warmup-epochs is set.
+ * cosine is lr = 0.5*base*(1 + cos(pi*e/T)) with T = epochs, plus 1 for the paper recipe, whose 399 epochs
+ * run with T = 400 as in the reference; step is x0.1 after 50% and again after 75% of the epochs.
  */
-export function epochLr(config: TrainConfig, epoch: number): number {
-  const T = config.epochs + (config.recipe === 'paper' ? 1 : 0);
-  switch (config.schedule) {
-    case 'constant':
-      return config.lr;
-    case 'step':
-      return config.lr * (epoch > Math.floor(0.75 * config.epochs) ? 0.01 : epoch > Math.floor(0.5 * config.epochs) ? 0.1 : 1);
-    case 'cosine':
-      return cosineLr(config.lr, epoch, T);
-    case 'cosine-steps':
-      return cosineLr(config.lr, epoch, config.epochs); // per step in stepLr; this is the end-of-epoch value
-  }
-}
-
-/**
- * The lr of one step (epochs count from 1, stepInEpoch from 0). Warmup scales linearly over the first
- * round(warmupEpochs * stepsPerEpoch) steps. cosine-steps is lr = 0.5*base*(1 + cos(pi*t/T)) over the T steps after
- * the warmup (t = 0 at its first); the other schedules take the epoch's lr.
- */
-export function stepLr(config: TrainConfig, epoch: number, stepInEpoch: number, stepsPerEpoch: number): number {
-  const done = (epoch - 1) * stepsPerEpoch + stepInEpoch; // steps before this one
+export function lrSchedule(config: TrainConfig, optimizer: SchedulableOptimizer, stepsPerEpoch: number): LRScheduler {
+  for (const g of optimizer.paramGroups) g.lr = config.lr; // the base is --lr, also after a resumed optimiser state
   const warmup = Math.round(config.warmupEpochs * stepsPerEpoch);
-  const warm = warmup > 0 && done < warmup ? (done + 1) / warmup : 1;
-  if (config.schedule !== 'cosine-steps') return epochLr(config, epoch) * warm;
-  if (done < warmup) return config.lr * warm;
-  const total = Math.max(1, config.epochs * stepsPerEpoch - warmup);
-  return cosineLr(config.lr, done - warmup, total);
+  // lr = base*(t+1)/W for t < W: LinearLR from 1/W over W-1 steps (one step of factor 1 when W = 1)
+  const warmupRamp = (): LinearLR => new LinearLR(optimizer, { startFactor: 1 / warmup, totalIters: Math.max(warmup - 1, 1) });
+  if (config.schedule === 'cosine-steps') {
+    const cosine = new CosineAnnealingLR(optimizer, Math.max(1, config.epochs * stepsPerEpoch - warmup));
+    return warmup > 0 ? new SequentialLR(optimizer, [warmupRamp(), cosine], [warmup]) : cosine;
+  }
+  const T = config.epochs + (config.recipe === 'paper' ? 1 : 0);
+  const perEpoch =
+    config.schedule === 'cosine'
+      ? new EpochCosineLR(optimizer, T)
+      : config.schedule === 'step'
+        ? new MultiStepLR(optimizer, [Math.floor(0.5 * config.epochs) + 1, Math.floor(0.75 * config.epochs) + 1], 0.1)
+        : new IdentityLR(optimizer);
+  const held = new EpochwiseLR(perEpoch, stepsPerEpoch, 1);
+  return warmup > 1 ? new LinearWarmup(held, { warmupEpochs: warmup - 1, startFactor: 1 / warmup }) : held;
 }

@@ -10,7 +10,7 @@ import { argmax, backendNotice, manualSeed, setBackend, setNumThreads } from '@a
 import { UsageError } from './cli/flags';
 import { recalibrateBatchNormFromLoader } from './bn-recalibration';
 import { loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint';
-import { type TrainConfig, epochLr, stepLr } from './config';
+import { type TrainConfig, lrSchedule } from './config';
 import { firstN, loadData } from './datasets';
 import { evaluate } from './eval/evaluate';
 import { buildModel, inferModelSpec } from './models';
@@ -166,6 +166,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
   const stopRequested = (): boolean => stopSignal !== null || (io.shouldStop?.(state.step) ?? false);
   const interrupted = (): TrainOutcome => ({ status: 'interrupted', dir, signal: stopSignal ?? 'stop', resumeCommand });
   const stepsPerEpoch = trainLoader.numBatches;
+  const schedule = lrSchedule(config, optimizer, stepsPerEpoch);
   let lastAcc: number | null = null;
   let lastLr = config.lr;
 
@@ -182,9 +183,9 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
       let windowStart = performance.now();
       let windowImages = 0;
       for (const batch of trainLoader.iterate(epoch, batchIndex)) {
-        const lr = stepLr(config, epoch, batchIndex, stepsPerEpoch);
+        schedule.step(state.step); // closed form in the step count, so a resumed run continues the curve
+        const lr = optimizer.paramGroups[0]!.lr;
         lastLr = lr;
-        for (const g of optimizer.paramGroups) g.lr = lr;
         const images = fromNDArray(batch.images);
         const teacherLogits = teacher === null ? null : noGrad(() => teacher.call(images)).data;
         const lossOf = (logits: Tensor): Tensor =>
@@ -240,7 +241,7 @@ export async function runTraining(configIn: TrainConfig, io: TrainIO, cwd: strin
         type: 'epoch',
         epoch,
         step: state.step,
-        lr: config.schedule === 'cosine-steps' ? lastLr : epochLr(config, epoch),
+        lr: lastLr,
         trainLoss: acc.lossSum / Math.max(acc.seen, 1),
         trainAcc: acc.correct / Math.max(acc.seen, 1),
         testLoss: test ? test.loss : null,

@@ -5,7 +5,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError, helpText } from '../src/cli/flags';
-import { TRAIN_FLAGS, epochLr, resolveTrainConfig, stepLr } from '../src/config';
+import { TRAIN_FLAGS, lrSchedule, resolveTrainConfig, type TrainConfig } from '../src/config';
+
+/** The lr of the run's step t (from 0) with stepsPerEpoch steps per epoch, from a fresh schedule on a stand-in optimiser. */
+function lrOfStep(c: TrainConfig, t: number, stepsPerEpoch: number): number {
+  const optimizer = { paramGroups: [{ lr: 123 }] }; // a stale lr, as after a resumed optimiser state: the schedule's base is --lr
+  const schedule = lrSchedule(c, optimizer, stepsPerEpoch);
+  schedule.step(t);
+  return optimizer.paramGroups[0]!.lr;
+}
+/** The lr of a whole epoch (epochs from 1) of a per-epoch schedule without warmup. */
+const epochLr = (c: TrainConfig, epoch: number): number => lrOfStep({ ...c, warmupEpochs: 0 }, 7 * (epoch - 1) + 3, 7);
+/** The lr of step stepInEpoch (from 0) of an epoch (from 1). */
+const stepLr = (c: TrainConfig, epoch: number, stepInEpoch: number, stepsPerEpoch: number): number => lrOfStep(c, (epoch - 1) * stepsPerEpoch + stepInEpoch, stepsPerEpoch);
 import { formatSeedSummary, meanStd } from '../src/seed-summary';
 import { EVAL_FLAGS, resolveEvalConfig } from '../src/eval/config';
 import { getBackend } from '@adder/tensor';
@@ -120,6 +132,15 @@ describe('pnpm train flags', () => {
     const epochWise = train('--schedule', 'cosine', '--lr', '0.2', '--epochs', '4', '--warmup-epochs', '1');
     expect(stepLr(epochWise, 1, 4, 10)).toBeCloseTo(epochLr(epochWise, 1) * 0.5, 15);
     expect(stepLr(epochWise, 2, 0, 10)).toBe(epochLr(epochWise, 2));
+    for (let i = 0; i < 10; i++) expect(stepLr(epochWise, 1, i, 10)).toBeCloseTo((0.1 * (1 + Math.cos(Math.PI / 4)) * (i + 1)) / 10, 15);
+    // step: x0.1 after 50% and again after 75% of the epochs
+    const stepped = train('--schedule', 'step', '--lr', '0.1', '--epochs', '8', '--warmup-epochs', '0');
+    [1, 2, 3, 4, 5, 6, 7, 8].forEach((e) => expect(epochLr(stepped, e)).toBeCloseTo(e > 6 ? 0.001 : e > 4 ? 0.01 : 0.1, 15));
+    // a one-step warmup is no warmup
+    const oneStep = train('--lr', '0.2', '--epochs', '2', '--warmup-epochs', '0.1');
+    expect(stepLr(oneStep, 1, 0, 10)).toBe(0.2);
+    expect(stepLr(oneStep, 1, 1, 10)).toBe(0.2);
+    expect(stepLr(oneStep, 2, 9, 10)).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * 18) / 19)), 15);
   });
 
   it('--label-smoothing, --teacher and the distillation flags, with their checks', () => {

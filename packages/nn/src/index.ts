@@ -16,6 +16,8 @@ export {
   IdentityLR,
   LinearLR,
   LinearWarmup,
+  SequentialLR,
+  EpochwiseLR,
   cosineLr,
   type SchedulableOptimizer,
   type SchedulerState,

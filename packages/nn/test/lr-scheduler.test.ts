@@ -1,12 +1,12 @@
 // Schedules against their closed forms, the reference per-epoch cosine, warmup, and resuming from state.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConstantLR, CosineAnnealingLR, EpochCosineLR, IdentityLR, LinearLR, LinearWarmup, MultiStepLR, NNError, StepLR, type LRScheduler } from '../src/index';
+import { ConstantLR, CosineAnnealingLR, EpochCosineLR, EpochwiseLR, IdentityLR, LinearLR, LinearWarmup, MultiStepLR, NNError, SequentialLR, StepLR, type LRScheduler } from '../src/index';
 
 interface LrGolden {
   base: number[];
   epochs: number;
-  cases: Record<string, { scheduler: 'ConstantLR' | 'LinearLR'; options: Record<string, number>; trace: number[][] }>;
+  cases: Record<string, { scheduler: 'ConstantLR' | 'LinearLR' | 'SequentialLR'; options: Record<string, number>; trace: number[][] }>;
 }
 // torch.optim.lr_scheduler traces (fixtures/gen_lr_schedules.py)
 const golden = JSON.parse(readFileSync(new URL('./fixtures/lr-golden.json', import.meta.url), 'utf8')) as LrGolden;
@@ -81,7 +81,11 @@ describe('schedules', () => {
   it('ConstantLR and LinearLR match torch.optim.lr_scheduler (defaults 1/3 and 5 as torch)', () => {
     for (const [name, c] of Object.entries(golden.cases)) {
       const o = opt(...golden.base);
-      const s = c.scheduler === 'ConstantLR' ? new ConstantLR(o, c.options) : new LinearLR(o, c.options);
+      const sequential = (): LRScheduler => {
+        const { startFactor, totalIters, tMax, milestone } = c.options as { startFactor: number; totalIters: number; tMax: number; milestone: number };
+        return new SequentialLR(o, [new LinearLR(o, { startFactor, totalIters }), new CosineAnnealingLR(o, tMax)], [milestone]);
+      };
+      const s = c.scheduler === 'ConstantLR' ? new ConstantLR(o, c.options) : c.scheduler === 'LinearLR' ? new LinearLR(o, c.options) : sequential();
       const got = trace(s, o, golden.epochs);
       got.forEach((lrs, e) => lrs.forEach((lr, g) => expect(lr, `${name} epoch ${e} group ${g}`).toBeCloseTo(c.trace[e]![g]!, 14)));
     }
@@ -127,5 +131,22 @@ describe('schedules', () => {
     expect(() => new StepLR(opt(1), 0)).toThrow(/StepLR: expected stepSize to be a positive integer, got 0/);
     expect(() => new CosineAnnealingLR(opt(1), 2.5)).toThrow(/CosineAnnealingLR/);
     expect(() => new StepLR(opt(1), 1).loadStateDict({ lastEpoch: 0, baseLrs: [1, 2], lastLrs: [1, 2] })).toThrow(/2 base lrs, optimiser has 1 groups/);
+  });
+
+  it('SequentialLR hands over at each milestone, counting the next schedule from 0; it refuses bad milestones by name', () => {
+    const o = opt(1);
+    const s = new SequentialLR(o, [new ConstantLR(o, { factor: 0.5, totalIters: 10 }), new StepLR(o, 2, 0.1), new IdentityLR(o)], [3, 7]);
+    const expected = [0.5, 0.5, 0.5, 1, 1, 0.1, 0.1, 1, 1];
+    trace(s, o, 9).forEach((l, e) => expect(l[0]).toBeCloseTo(expected[e]!, 15));
+    expect(() => new SequentialLR(o, [new IdentityLR(o), new IdentityLR(o)], [])).toThrow('SequentialLR: expected 1 milestone(s) for 2 schedulers, got 0');
+    expect(() => new SequentialLR(o, [new IdentityLR(o), new IdentityLR(o), new IdentityLR(o)], [4, 4])).toThrow('SequentialLR: expected increasing milestones, got 4, 4');
+    expect(() => new SequentialLR(o, [new IdentityLR(opt(1))], [])).toThrow('SequentialLR: scheduler 0 is bound to a different optimizer');
+  });
+
+  it('EpochwiseLR holds an epoch schedule for each epoch\'s steps, epochs numbered from firstEpoch', () => {
+    const o = opt(0.1);
+    const s = new EpochwiseLR(new EpochCosineLR(o, 5), 3, 1);
+    trace(s, o, 12).forEach((l, t) => expect(l[0]).toBeCloseTo(0.05 * (1 + Math.cos((Math.PI * (Math.floor(t / 3) + 1)) / 5)), 15));
+    expect(() => new EpochwiseLR(new IdentityLR(o), 0)).toThrow('EpochwiseLR: expected stepsPerEpoch to be a positive integer, got 0');
   });
 });

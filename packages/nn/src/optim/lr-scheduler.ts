@@ -262,7 +262,63 @@ export class LinearWarmup extends LRScheduler {
   }
   lrAt(epoch: number, baseLr: number): number {
     const w = this.warmupEpochs;
-    const f = this.startFactor + ((1 - this.startFactor) * Math.min(epoch, w)) / w;
+    // exactly 1 once warm, so that the inner schedule's lr is not off by the rounding of the ramp
+    const f = epoch >= w ? 1 : this.startFactor + ((1 - this.startFactor) * epoch) / w;
     return this.inner.lrAt(epoch, baseLr) * f;
+  }
+}
+
+/**
+ * torch.optim.lr_scheduler.SequentialLR in closed form: schedule i runs from milestone i-1 (0 for the
+ * first) to milestone i, counted from its own start: lr(e) = schedulers[i].lrAt(e - milestones[i-1]).
+ */
+export class SequentialLR extends LRScheduler {
+  readonly schedulers: readonly LRScheduler[];
+  readonly milestones: readonly number[];
+  constructor(optimizer: SchedulableOptimizer, schedulers: readonly LRScheduler[], milestones: readonly number[]) {
+    super(optimizer);
+    if (schedulers.length === 0) throw new NNError('SequentialLR', 'expected at least one scheduler, got none');
+    if (milestones.length !== schedulers.length - 1) {
+      throw new NNError('SequentialLR', `expected ${schedulers.length - 1} milestone(s) for ${schedulers.length} schedulers, got ${milestones.length}`);
+    }
+    milestones.forEach((m, i) => {
+      checkPositiveInt('SequentialLR', 'each milestone', m);
+      if (i > 0 && m <= milestones[i - 1]!) throw new NNError('SequentialLR', `expected increasing milestones, got ${milestones.join(', ')}`);
+    });
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== optimizer) throw new NNError('SequentialLR', `scheduler ${i} is bound to a different optimizer`);
+    });
+    this.schedulers = [...schedulers];
+    this.milestones = [...milestones];
+    // the inner schedules' constructors stepped the optimiser; the bases are the lrs they started from
+    this.baseLrs = [...schedulers[0]!.baseLrs];
+    this.step();
+  }
+  lrAt(epoch: number, baseLr: number): number {
+    let i = 0;
+    while (i < this.milestones.length && epoch >= this.milestones[i]!) i++;
+    return this.schedulers[i]!.lrAt(i === 0 ? epoch : epoch - this.milestones[i - 1]!, baseLr);
+  }
+}
+
+/**
+ * An epoch schedule stepped once per optimiser step, so that it can sit under a per-step warmup:
+ * lr(step) = inner.lrAt(floor(step / stepsPerEpoch) + firstEpoch). firstEpoch 1 gives the reference
+ * recipe's numbering, where the first epoch already runs at the schedule's epoch-1 lr.
+ */
+export class EpochwiseLR extends LRScheduler {
+  constructor(
+    readonly inner: LRScheduler,
+    readonly stepsPerEpoch: number,
+    readonly firstEpoch = 0,
+  ) {
+    super(inner.optimizer);
+    checkPositiveInt('EpochwiseLR', 'stepsPerEpoch', stepsPerEpoch);
+    if (!Number.isInteger(firstEpoch) || firstEpoch < 0) throw new NNError('EpochwiseLR', `expected a non-negative integer firstEpoch, got ${firstEpoch}`);
+    this.baseLrs = [...inner.baseLrs];
+    this.step();
+  }
+  lrAt(step: number, baseLr: number): number {
+    return this.inner.lrAt(Math.floor(step / this.stepsPerEpoch) + this.firstEpoch, baseLr);
   }
 }
