@@ -5,7 +5,7 @@ import { expectRank } from './conv-geometry';
 import { TensorError, fmtShape } from './errors';
 import { NDArray } from './ndarray';
 import { Storage } from './storage';
-import type { MaxPoolResult } from './pool';
+import { spreadOverWindows, type MaxPoolResult } from './pool';
 
 /** The window [start, end) of every output cell along one axis: torch's start_index / end_index. */
 function adaptiveRanges(outSize: number, inSize: number): { start: Int32Array; end: Int32Array } {
@@ -30,32 +30,43 @@ function adaptiveSizes(op: string, shape: readonly number[], outputSize: readonl
   return [n, c, h, w, oh, ow];
 }
 
-/** torch.nn.functional.adaptive_avg_pool2d(x, [outH, outW]): the mean of each adaptive window (float64 sums). */
-export function adaptiveAvgPool2d(x: NDArray, outputSize: readonly [number, number]): NDArray {
-  x.assertFloat('adaptiveAvgPool2d');
-  const [n, c, h, w, oh, ow] = adaptiveSizes('adaptiveAvgPool2d', x.shape, outputSize);
+/** One output cell's window: rows [r0, r1) and columns [q0, q1) of the input plane starting at offset `plane`. */
+type CellVisitor = (o: number, plane: number, r0: number, r1: number, q0: number, q1: number) => void;
+
+/** Visits every output cell of an adaptive pooling of x in row-major (N, C, outH, outW) order; returns the output shape. */
+function forEachCell(op: string, x: NDArray, outputSize: readonly [number, number], visit: CellVisitor): [number, number, number, number] {
+  const [n, c, h, w, oh, ow] = adaptiveSizes(op, x.shape, outputSize);
   const rows = adaptiveRanges(oh, h);
   const cols = adaptiveRanges(ow, w);
-  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
-  const xd = x.data;
-  const out = Storage.alloc(x.dtype, n * c * oh * ow);
-  const yd = out.data;
+  const [sN, sC] = x.strides as [number, number];
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const plane = x.offset + b * sN + ch * sC;
       for (let i = 0; i < oh; i++) {
-        for (let j = 0; j < ow; j++) {
-          let sum = 0;
-          for (let r = rows.start[i]!; r < rows.end[i]!; r++) {
-            for (let q = cols.start[j]!; q < cols.end[j]!; q++) sum += xd[plane + r * sH + q * sW]!;
-          }
-          yd[o++] = sum / ((rows.end[i]! - rows.start[i]!) * (cols.end[j]! - cols.start[j]!));
-        }
+        for (let j = 0; j < ow; j++) visit(o++, plane, rows.start[i]!, rows.end[i]!, cols.start[j]!, cols.end[j]!);
       }
     }
   }
-  return new NDArray(out, [n, c, oh, ow]);
+  return [n, c, oh, ow];
+}
+
+/** torch.nn.functional.adaptive_avg_pool2d(x, [outH, outW]): the mean of each adaptive window (float64 sums). */
+export function adaptiveAvgPool2d(x: NDArray, outputSize: readonly [number, number]): NDArray {
+  x.assertFloat('adaptiveAvgPool2d');
+  const [n, c, , , oh, ow] = adaptiveSizes('adaptiveAvgPool2d', x.shape, outputSize);
+  const [, , sH, sW] = x.strides as [number, number, number, number];
+  const xd = x.data;
+  const out = Storage.alloc(x.dtype, n * c * oh * ow);
+  const yd = out.data;
+  const shape = forEachCell('adaptiveAvgPool2d', x, outputSize, (o, plane, r0, r1, q0, q1) => {
+    let sum = 0;
+    for (let r = r0; r < r1; r++) {
+      for (let q = q0; q < q1; q++) sum += xd[plane + r * sH + q * sW]!;
+    }
+    yd[o] = sum / ((r1 - r0) * (q1 - q0));
+  });
+  return new NDArray(out, shape);
 }
 
 /** Gradient of adaptiveAvgPool2d: each gradOut value divided by its window's size, added over the window. */
@@ -68,21 +79,7 @@ export function adaptiveAvgPool2dBackward(gradOut: NDArray, inputShape: readonly
   }
   const rows = adaptiveRanges(oh, h);
   const cols = adaptiveRanges(ow, w);
-  const out = Storage.alloc(gradOut.dtype, n * c * h * w);
-  const gx = out.data;
-  const gy = gradOut.contiguous().data;
-  let o = 0;
-  for (let p = 0; p < n * c; p++) {
-    const plane = p * h * w;
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        const v = gy[o++]! / ((rows.end[i]! - rows.start[i]!) * (cols.end[j]! - cols.start[j]!));
-        for (let r = rows.start[i]!; r < rows.end[i]!; r++) {
-          for (let q = cols.start[j]!; q < cols.end[j]!; q++) gx[plane + r * w + q] = gx[plane + r * w + q]! + v;
-        }
-      }
-    }
-  }
+  const out = spreadOverWindows(gradOut, n * c, h, w, rows, cols, (i, j) => (rows.end[i]! - rows.start[i]!) * (cols.end[j]! - cols.start[j]!));
   return new NDArray(out, [n, c, h, w]);
 }
 
@@ -93,38 +90,28 @@ export function adaptiveAvgPool2dBackward(gradOut: NDArray, inputShape: readonly
  */
 export function adaptiveMaxPool2d(x: NDArray, outputSize: readonly [number, number]): MaxPoolResult {
   x.assertFloat('adaptiveMaxPool2d');
-  const [n, c, h, w, oh, ow] = adaptiveSizes('adaptiveMaxPool2d', x.shape, outputSize);
-  const rows = adaptiveRanges(oh, h);
-  const cols = adaptiveRanges(ow, w);
-  const [sN, sC, sH, sW] = x.strides as [number, number, number, number];
+  const [n, c, , width, oh, ow] = adaptiveSizes('adaptiveMaxPool2d', x.shape, outputSize);
+  const [, , sH, sW] = x.strides as [number, number, number, number];
   const xd = x.data;
-  const values = Storage.alloc(x.dtype, n * c * oh * ow);
-  const indices = Storage.alloc('int32', n * c * oh * ow);
+  const size = n * c * oh * ow;
+  const values = Storage.alloc(x.dtype, size);
+  const indices = Storage.alloc('int32', size);
   const vd = values.data;
   const id = indices.data;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = x.offset + b * sN + ch * sC;
-      for (let i = 0; i < oh; i++) {
-        for (let j = 0; j < ow; j++) {
-          let best = -Infinity;
-          let arg = rows.start[i]! * w + cols.start[j]!;
-          for (let r = rows.start[i]!; r < rows.end[i]!; r++) {
-            for (let q = cols.start[j]!; q < cols.end[j]!; q++) {
-              const v = xd[plane + r * sH + q * sW]!;
-              if (v > best || v !== v) {
-                best = v;
-                arg = r * w + q;
-              }
-            }
-          }
-          vd[o] = best;
-          id[o] = arg;
-          o++;
+  const shape = forEachCell('adaptiveMaxPool2d', x, outputSize, (o, plane, r0, r1, q0, q1) => {
+    let best = -Infinity;
+    let arg = r0 * width + q0;
+    for (let r = r0; r < r1; r++) {
+      for (let q = q0; q < q1; q++) {
+        const v = xd[plane + r * sH + q * sW]!;
+        if (v > best || v !== v) {
+          best = v;
+          arg = r * width + q;
         }
       }
     }
-  }
-  return { values: new NDArray(values, [n, c, oh, ow]), indices: new NDArray(indices, [n, c, oh, ow]) };
+    vd[o] = best;
+    id[o] = arg;
+  });
+  return { values: new NDArray(values, shape), indices: new NDArray(indices, shape) };
 }

@@ -286,6 +286,37 @@ export function maxPool2dBackward(gradOut: NDArray, indices: NDArray, inputShape
   return new NDArray(out, [n, c, height, width]);
 }
 
+/**
+ * The backward of window averages: gradOut's value at output (i, j) of each of `planes` planes, divided by
+ * divisor(i, j), is added to every input position of rows [rows.start[i], rows.end[i]) x cols [...).
+ */
+export function spreadOverWindows(
+  gradOut: NDArray, planes: number, height: number, width: number,
+  rows: { start: Int32Array; end: Int32Array }, cols: { start: Int32Array; end: Int32Array }, divisor: (i: number, j: number) => number,
+): Storage {
+  const out = Storage.alloc(gradOut.dtype, planes * height * width);
+  const gx = out.data;
+  const gy = gradOut.contiguous().data;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = p * height * width;
+    for (let i = 0; i < rows.start.length; i++) {
+      const h0 = rows.start[i]!;
+      const h1 = rows.end[i]!;
+      for (let j = 0; j < cols.start.length; j++) {
+        const w0 = cols.start[j]!;
+        const w1 = cols.end[j]!;
+        const v = gy[o++]! / divisor(i, j);
+        for (let h = h0; h < h1; h++) {
+          const row = plane + h * width;
+          for (let w = w0; w < w1; w++) gx[row + w] = gx[row + w]! + v;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Resolves avgPool2d's two modes, refusing non-booleans by name. */
 function avgModes(op: string, options: AvgPool2dOptions): { ceilMode: boolean; countIncludePad: boolean } {
   const ceilMode = options.ceilMode ?? false;
@@ -325,26 +356,7 @@ export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[
   const cols = windowRanges(outW, sw, pw, kw, width);
   const rowCounts = windowCounts(outH, sh, ph, kh, height, countIncludePad);
   const colCounts = windowCounts(outW, sw, pw, kw, width, countIncludePad);
-  const out = Storage.alloc(gradOut.dtype, n * c * height * width);
-  const gx = out.data;
-  const gy = gradOut.contiguous().data;
-  let o = 0;
-  for (let p = 0; p < n * c; p++) {
-    const plane = p * height * width;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = rows.start[oh]!;
-      const h1 = rows.end[oh]!;
-      for (let ow = 0; ow < outW; ow++) {
-        const w0 = cols.start[ow]!;
-        const w1 = cols.end[ow]!;
-        const v = gy[o++]! / (rowCounts[oh]! * colCounts[ow]!);
-        for (let h = h0; h < h1; h++) {
-          const row = plane + h * width;
-          for (let w = w0; w < w1; w++) gx[row + w] = gx[row + w]! + v;
-        }
-      }
-    }
-  }
+  const out = spreadOverWindows(gradOut, n * c, height, width, rows, cols, (oh, ow) => rowCounts[oh]! * colCounts[ow]!);
   return new NDArray(out, [n, c, height, width]);
 }
 

@@ -95,34 +95,37 @@ function adaptivePair(layer: string, outputSize: AdaptiveSize): [number | null, 
 }
 const showSize = (p: readonly (number | null)[]): string => (p[0] === p[1] ? String(p[0] ?? 'None') : `(${p.map((v) => v ?? 'None').join(', ')})`);
 
-/** torch.nn.AdaptiveAvgPool2d: (N, C, H, W) -> (N, C, outH, outW), window i of an axis [floor(iL/n), ceil((i+1)L/n)). */
-export class AdaptiveAvgPool2d extends Module {
+/** The adaptive pooling layers: an output size, a (N, C, H, W) input check and torch's repr. */
+abstract class AdaptivePool2d extends Module {
   readonly outputSize: [number | null, number | null];
-  constructor(outputSize: AdaptiveSize = 1) {
+  constructor(outputSize: AdaptiveSize) {
     super();
-    this.outputSize = adaptivePair('AdaptiveAvgPool2d', outputSize);
+    this.outputSize = adaptivePair(this.constructor.name, outputSize);
   }
   forward(x: Tensor): Tensor {
     checkInput(this, x, [4], '(N, C, H, W)');
-    return adaptiveAvgPool2d(x, this.outputSize);
+    return this.pool(x);
   }
+  /** The pooling functional applied to a checked input. */
+  protected abstract pool(x: Tensor): Tensor;
   override extraRepr(): string {
     return `output_size=${showSize(this.outputSize)}`;
   }
 }
 
+/** torch.nn.AdaptiveAvgPool2d: (N, C, H, W) -> (N, C, outH, outW), window i of an axis [floor(iL/n), ceil((i+1)L/n)). */
+export class AdaptiveAvgPool2d extends AdaptivePool2d {
+  constructor(outputSize: AdaptiveSize = 1) {
+    super(outputSize);
+  }
+  protected pool(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
 /** torch.nn.AdaptiveMaxPool2d (without return_indices): the maximum of each adaptive window. */
-export class AdaptiveMaxPool2d extends Module {
-  readonly outputSize: [number | null, number | null];
-  constructor(outputSize: AdaptiveSize) {
-    super();
-    this.outputSize = adaptivePair('AdaptiveMaxPool2d', outputSize);
-  }
-  forward(x: Tensor): Tensor {
-    checkInput(this, x, [4], '(N, C, H, W)');
+export class AdaptiveMaxPool2d extends AdaptivePool2d {
+  protected pool(x: Tensor): Tensor {
     return adaptiveMaxPool2d(x, this.outputSize);
-  }
-  override extraRepr(): string {
-    return `output_size=${showSize(this.outputSize)}`;
   }
 }
