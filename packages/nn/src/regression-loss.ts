@@ -38,6 +38,7 @@ export function l1Loss(input: Tensor, target: Tensor | NDArray, options: { reduc
 
 /** Options of smoothL1Loss: reduction and beta (default 1), as torch's. */
 export interface SmoothL1LossOptions {
+  /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
   /** Where the loss turns from quadratic to linear (>= 0; 0 gives l1Loss). */
   beta?: number;
@@ -62,6 +63,7 @@ export interface BCEWithLogitsOptions {
   weight?: Tensor | NDArray | null;
   /** Weight of the positive term, broadcast to the input (for (N, C) inputs a (C) vector weighs each class). */
   posWeight?: Tensor | NDArray | null;
+  /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 

@@ -118,6 +118,7 @@ export class AdaptiveAvgPool2d extends AdaptivePool2d {
   constructor(outputSize: AdaptiveSize = 1) {
     super(outputSize);
   }
+  /** Adaptive average pooling of a checked input. */
   protected pool(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
   }
@@ -125,6 +126,7 @@ export class AdaptiveAvgPool2d extends AdaptivePool2d {
 
 /** torch.nn.AdaptiveMaxPool2d (without return_indices): the maximum of each adaptive window. */
 export class AdaptiveMaxPool2d extends AdaptivePool2d {
+  /** Adaptive max pooling of a checked input. */
   protected pool(x: Tensor): Tensor {
     return adaptiveMaxPool2d(x, this.outputSize);
   }
