@@ -3,6 +3,7 @@
 import type { NDArray } from '@adder/tensor';
 import { type Module, type Optimizer, type OptimizerStateMeta } from '@adder/nn';
 import { loadSafetensors, saveSafetensors } from '@adder/io';
+import { CliError } from './cli/errors';
 
 /** The non-tensor state of a run, saved in the metadata under `adder.train`. */
 export interface RunState {
@@ -61,9 +62,9 @@ export function loadCheckpoint(file: string): LoadedCheckpoint {
 }
 
 /** A checkpoint whose run or optimiser metadata cannot be read; the message names the file and the key. */
-export class CheckpointMetadataError extends Error {
+export class CheckpointMetadataError extends CliError {
   constructor(file: string, key: string, problem: string) {
-    super(`checkpoint ${file}: metadata '${key}' is not valid JSON (${problem})`);
+    super('format', `checkpoint ${file}: metadata '${key}' is not valid JSON (${problem})`);
     this.name = 'CheckpointMetadataError';
   }
 }

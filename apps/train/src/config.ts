@@ -14,6 +14,8 @@ export interface TrainConfig {
   dataset: 'sample' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic';
   dataDir: string | null;
   download: boolean;
+  /** CIFAR: accept files with another record count than the official one (--allow-partial-cifar) */
+  allowPartialCifar?: boolean;
   subset: number | null;
   evalSubset: number | null;
   /** epochs to run; 0 with --resume means the saved run's own count */
@@ -53,9 +55,10 @@ export const TRAIN_FLAGS: FlagTable = {
   dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], default: 'sample', help: 'training data (sample = the bundled Fashion-MNIST subset)' },
   'data-dir': { type: 'string', placeholder: 'DIR', default: './data for CIFAR, holding cifar-10-batches-bin/ or the .tar.gz; /usr/share/datasets/fashion-mnist for fashion-mnist', help: 'where the dataset files are' },
   download: { type: 'boolean', default: false, help: 'download CIFAR when missing' },
+  'allow-partial-cifar': { type: 'boolean', default: false, help: 'accept CIFAR files with fewer records than the official 10,000 per file (refused by default as cut or partial)' },
   subset: { type: 'string', placeholder: 'N', default: 'all', help: 'train on the first N examples only' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
-  epochs: { type: 'string', placeholder: 'N', default: '3', help: 'number of epochs' },
+  epochs: { type: 'string', placeholder: 'N', default: '4', help: 'number of epochs' },
   'batch-size': { type: 'string', placeholder: 'N', default: '32', help: 'training batch size' },
   lr: { type: 'string', placeholder: 'X', default: '0.2', help: 'base learning rate' },
   momentum: { type: 'string', placeholder: 'X', default: '0.9', help: 'SGD momentum' },
@@ -74,7 +77,8 @@ export const TRAIN_FLAGS: FlagTable = {
   threads: { type: 'string', placeholder: 'N', default: 'ADDER_THREADS or all cores', help: 'worker threads for the kernels' },
   backend: BACKEND_FLAG,
   out: { type: 'string', placeholder: 'DIR', default: 'runs/<date>-<model>-<dataset>/', help: 'run folder' },
-  resume: { type: 'string', placeholder: 'PATH', default: 'none', help: "resume from a checkpoint (last.safetensors) or its run folder, with the run's saved config (--epochs may extend it)" },
+  resume: { type: 'string', placeholder: 'PATH', default: 'none', help: "resume from a checkpoint (last.safetensors) or its run folder, with the run's saved config (--epochs may extend it; --threads and --backend may change; any other flag must agree with the saved run)" },
+  force: { type: 'boolean', default: false, help: "start over in an existing --out folder: its run files (config.json, metrics.jsonl, *.safetensors, curves.svg, summary.md) are replaced; without it an existing folder is refused" },
   'eval-every': { type: 'string', placeholder: 'N', default: '1', help: 'evaluate every N epochs (and always after the last)' },
 };
 
@@ -91,7 +95,7 @@ function envThreads(): number {
 const PAPER: Partial<TrainConfig> = { dataset: 'cifar10', eta: 0.2, batchSize: 256, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, epochs: 399, schedule: 'cosine', warmupEpochs: 0, bnRecalibBatches: 0, labelSmoothing: 0 };
 
 /** Parses `pnpm train` flags into a config (throws UsageError on bad input). */
-export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean; seeds: number[] | null } {
+export function resolveTrainConfig(argv: readonly string[]): { config: TrainConfig; help: boolean; seeds: number[] | null; force: boolean; givenFlags: string[] } {
   const { values, positionals } = parseFlags('train', TRAIN_FLAGS, argv);
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'. Flags start with --; see --help.`);
   const given = (k: string): boolean => values[k] !== undefined;
@@ -106,6 +110,7 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     dataset: str('dataset') as TrainConfig['dataset'],
     dataDir: given('data-dir') ? path.resolve(userCwd(), str('data-dir')) : null,
     download: values['download'] === true,
+    allowPartialCifar: values['allow-partial-cifar'] === true,
     subset: given('subset') ? num('subset', { integer: true, min: 1 }) : null,
     evalSubset: given('eval-subset') ? num('eval-subset', { integer: true, min: 1 }) : null,
     // with --resume and no --epochs: 0, which the trainer reads as "the saved run's epochs" (the default 3 must not extend it)
@@ -145,7 +150,10 @@ export function resolveTrainConfig(argv: readonly string[]): { config: TrainConf
     seeds = parts.map((p) => numberFlag('train', 'seeds', p.trim(), { integer: true, min: 0 })!);
     if (new Set(seeds).size !== seeds.length) throw new UsageError(`train: --seeds lists a seed twice: ${str('seeds')}`);
   }
-  return { config: base, help: values['help'] === true, seeds };
+  const force = values['force'] === true;
+  if (force && given('resume')) throw new UsageError('train: --force starts a run over; it cannot be combined with --resume, which continues one');
+  const givenFlags = Object.keys(TRAIN_FLAGS).filter((k) => given(k));
+  return { config: base, help: values['help'] === true, seeds, force, givenFlags };
 }
 
 /**

@@ -43,7 +43,7 @@ const CIFAR100_STD = [0.2673, 0.2564, 0.2762];
  * Loads a dataset by name; `dataDir` overrides the default folder, `download` fetches CIFAR when missing.
  * The test half is loadTestData's, so training evaluates exactly what `pnpm eval` does.
  */
-export async function loadData(name: DatasetName, opts: { dataDir: string | null; download: boolean; seed: number; cwd: string; augment?: FashionMnistAugment }): Promise<DataChoice> {
+export async function loadData(name: DatasetName, opts: { dataDir: string | null; download: boolean; seed: number; cwd: string; augment?: FashionMnistAugment; allowPartialCifar?: boolean }): Promise<DataChoice> {
   // the training split first: with --download it fetches the archive that the test split then reads
   let train: Dataset;
   let trainTransform: BatchTransform;
@@ -57,7 +57,7 @@ export async function loadData(name: DatasetName, opts: { dataDir: string | null
     case 'cifar10':
     case 'cifar100': {
       const root = opts.dataDir ?? path.resolve(opts.cwd, 'data');
-      train = await (name === 'cifar10' ? loadCifar10 : loadCifar100)({ root, split: 'train', download: opts.download });
+      train = await (name === 'cifar10' ? loadCifar10 : loadCifar100)({ root, split: 'train', download: opts.download, allowPartial: opts.allowPartialCifar ?? false });
       trainTransform = name === 'cifar10' ? cifar10Train() : compose(randomCrop(32, 4), randomHorizontalFlip(0.5), toTensor(), normalize(CIFAR100_MEAN, CIFAR100_STD));
       break;
     }
@@ -76,7 +76,7 @@ const syntheticTest = (seed: number): Dataset => syntheticDataset({ length: 128,
 export type TestData = Pick<DataChoice, 'name' | 'test' | 'testTransform' | 'inChannels' | 'numClasses' | 'classNames'>;
 
 /** Loads only the test split of a dataset (CIFAR's training files need not exist). */
-export async function loadTestData(name: DatasetName, opts: { dataDir: string | null; seed: number; cwd: string }): Promise<TestData> {
+export async function loadTestData(name: DatasetName, opts: { dataDir: string | null; seed: number; cwd: string; allowPartialCifar?: boolean }): Promise<TestData> {
   switch (name) {
     case 'sample': {
       const test = loadSample('test');
@@ -89,7 +89,7 @@ export async function loadTestData(name: DatasetName, opts: { dataDir: string | 
     case 'cifar10':
     case 'cifar100': {
       const root = opts.dataDir ?? path.resolve(opts.cwd, 'data');
-      const test = await (name === 'cifar10' ? loadCifar10 : loadCifar100)({ root, split: 'test', download: false });
+      const test = await (name === 'cifar10' ? loadCifar10 : loadCifar100)({ root, split: 'test', download: false, allowPartial: opts.allowPartialCifar ?? false });
       return { name, test, testTransform: cifarTestTransform(name), inChannels: 3, numClasses: test.classNames.length, classNames: test.classNames };
     }
     case 'synthetic': {

@@ -3,6 +3,10 @@
 import { resolve } from 'node:path';
 import { BACKENDS, getBackend, setBackend, type BackendName } from '@adder/tensor';
 import { fileURLToPath } from 'node:url';
+import { checkEnvironment } from './cli/environment';
+import { CliError, runCli } from './cli/errors';
+import { EXIT_CODES, EXIT_CODES_HELP } from './cli/exit-codes';
+import { UsageError } from './cli/flags';
 import { formatDetail, formatResult, formatSummary } from './parity/report';
 import { runFolder } from './parity/run';
 
@@ -10,7 +14,9 @@ const DEFAULT_DIR = fileURLToPath(new URL('../../../fixtures/parity', import.met
 
 const USAGE = `usage: pnpm parity [DIR] [--verbose] [--backend js|simd]
   runs every *.safetensors fixture in DIR (default: fixtures/parity); see fixtures/README.md
-  --backend  kernel backend (default: ADDER_BACKEND, else simd where the runtime validates WebAssembly SIMD128)`;
+  --backend  kernel backend (default: ADDER_BACKEND, else simd where the runtime validates WebAssembly SIMD128)
+
+${EXIT_CODES_HELP}`;
 
 /** Takes --backend NAME or --backend=NAME out of argv; returns the backend or null, or throws naming the flag. */
 function takeBackend(argv: string[]): BackendName | null {
@@ -20,56 +26,36 @@ function takeBackend(argv: string[]): BackendName | null {
   const value = inline ?? argv[i + 1];
   argv.splice(i, inline === undefined ? 2 : 1);
   if (value === undefined || !(BACKENDS as readonly string[]).includes(value)) {
-    throw new Error(`parity: --backend expects one of ${BACKENDS.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+    throw new UsageError(`parity: --backend expects one of ${BACKENDS.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
   }
   return value as BackendName;
 }
 
 function main(argvIn: string[]): number {
   const argv = [...argvIn];
-  let backend: BackendName | null;
-  try {
-    backend = takeBackend(argv);
-    if (backend !== null) setBackend(backend);
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
-  const verbose = argv.includes('--verbose') || argv.includes('-v');
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
-    return 0;
+    return EXIT_CODES.ok;
   }
+  checkEnvironment('parity');
+  const backend = takeBackend(argv);
+  if (backend !== null) setBackend(backend);
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
   const unknown = argv.find((a) => a.startsWith('-') && a !== '--verbose' && a !== '-v');
-  if (unknown !== undefined) {
-    console.error(`parity: unknown flag ${unknown}\n${USAGE}`);
-    return 2;
-  }
+  if (unknown !== undefined) throw new UsageError(`parity: unknown flag ${unknown}. See pnpm parity --help.`);
   console.log(`parity: backend ${getBackend()}`);
   const args = argv.filter((a) => !a.startsWith('-'));
-  if (args.length > 1) {
-    console.error(`parity: expected at most one folder, got ${args.length}: ${args.join(' ')}`);
-    return 2;
-  }
+  if (args.length > 1) throw new UsageError(`parity: expected at most one folder, got ${args.length}: ${args.join(' ')}`);
   const base = process.env.INIT_CWD ?? process.cwd();
   const dir = args[0] === undefined ? DEFAULT_DIR : resolve(base, args[0]);
   const t0 = performance.now();
-  let results;
-  try {
-    results = runFolder(dir, (r) => {
-      console.log(formatResult(r));
-      if (verbose) for (const line of formatDetail(r)) console.log(line);
-    });
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
-  if (results.length === 0) {
-    console.error(`parity: no *.safetensors fixtures in ${dir}`);
-    return 1;
-  }
+  const results = runFolder(dir, (r) => {
+    console.log(formatResult(r));
+    if (verbose) for (const line of formatDetail(r)) console.log(line);
+  });
+  if (results.length === 0) throw new CliError('file', `parity: no *.safetensors fixtures in ${dir}`);
   console.log(formatSummary(results, (performance.now() - t0) / 1000));
-  return results.every((r) => r.pass) ? 0 : 1;
+  return results.every((r) => r.pass) ? EXIT_CODES.ok : EXIT_CODES.diverged;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runCli('parity', () => main(process.argv.slice(2)));

@@ -1,6 +1,7 @@
 // The run folder: config.json, metrics.jsonl, curves.svg and summary.md (checkpoints sit beside them).
 import fs from 'node:fs';
 import path from 'node:path';
+import { CliError } from './cli/errors';
 import { renderCurvesSvg } from './svg-chart';
 
 /** One line of metrics.jsonl: a periodic step line or an epoch summary. */
@@ -12,9 +13,9 @@ export type MetricLine =
 export const TIMING_FIELDS: readonly string[] = ['imagesPerSec', 'seconds', 'loadShare'];
 
 /** A run-folder file that cannot be read back; the message names the file and the problem. */
-export class RunFolderError extends Error {
+export class RunFolderError extends CliError {
   constructor(file: string, message: string) {
-    super(`run folder ${file}: ${message}`);
+    super('format', `run folder ${file}: ${message}`);
     this.name = 'RunFolderError';
   }
 }
@@ -27,7 +28,31 @@ export function writeFileAtomic(file: string, text: string): void {
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true }); // a failed write (disk full, a folder in the way) leaves no .tmp behind
-    throw e;
+    throw writeFailure(file, e, fs.existsSync(file) ? 'the previous file is unchanged' : 'nothing was written');
+  }
+}
+
+/** A failed write as a one-line filesystem error naming the file (not its temporary) and what is left. */
+function writeFailure(file: string, e: unknown, left: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
+  const reason = ((e as Error).message.split(',')[0] ?? code).replace(/^E[A-Z]+: /, '');
+  return new CliError('filesystem', `cannot write ${file}: ${reason} (${code}); ${left}`);
+}
+
+/** The files a run writes into its folder (--force replaces exactly these). */
+export const RUN_FILES: readonly string[] = ['config.json', 'metrics.jsonl', 'last.safetensors', 'best.safetensors', 'curves.svg', 'summary.md'];
+
+/** A temporary file of our atomic writers: `name.<pid>.tmp` (writeFileAtomic) or `.name.<pid>.<ms>.tmp` (saveSafetensors). */
+const TEMPORARY = /\.(\d+)(?:\.\d+)?\.tmp$/;
+
+/** True when a process with this id is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
   }
 }
 
@@ -36,14 +61,46 @@ export class RunFolder {
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
   }
+  /** Removes the temporary files that a killed writer left behind (those of a process still running are kept); returns their names. */
+  removeOrphanTemporaries(): string[] {
+    const removed: string[] = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      const m = TEMPORARY.exec(name);
+      if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+      fs.rmSync(this.file(name), { force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+  /** The run files present in the folder (what --out would overwrite). */
+  existingRunFiles(): string[] {
+    return RUN_FILES.filter((f) => fs.existsSync(this.file(f)));
+  }
+  /** Removes the run files (for --force), so that nothing of the old run mixes with the new one. */
+  clearRunFiles(): void {
+    for (const f of RUN_FILES) fs.rmSync(this.file(f), { force: true });
+  }
   file(name: string): string {
     return path.join(this.dir, name);
   }
   writeConfig(config: unknown): void {
     writeFileAtomic(this.file('config.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
+  /** Appends one line; when the append fails (a full disk) the file is cut back to its previous length, or removed if it was new. */
   appendMetric(line: MetricLine): void {
-    fs.appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+    const f = this.file('metrics.jsonl');
+    const before = fs.existsSync(f) ? fs.statSync(f).size : null;
+    try {
+      fs.appendFileSync(f, `${JSON.stringify(line)}\n`);
+    } catch (e) {
+      try {
+        if (before === null) fs.rmSync(f, { force: true });
+        else fs.truncateSync(f, before);
+      } catch {
+        // the folder itself is gone or read-only: the append's own error says more
+      }
+      throw writeFailure(f, e, before === null ? 'nothing was written' : 'its previous content is intact');
+    }
   }
   /**
    * The lines of metrics.jsonl. A last line without its newline (an append cut short by a kill) is dropped;

@@ -37,13 +37,13 @@ describe('loadCheckpoint', () => {
 });
 
 describe('pnpm train --resume with a damaged checkpoint', () => {
-  it('exits 1 with the reader\'s message naming the file, no stack trace', () => {
+  it('exits 4 (format) with the reader\'s message naming the file, no stack trace', () => {
     const run = path.join(tmp, 'damaged-run');
     fs.mkdirSync(run);
     fs.writeFileSync(path.join(run, 'last.safetensors'), 'garbage');
     const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const r = spawnSync(path.resolve(appDir, '../../node_modules/.bin/tsx'), ['src/train.ts', '--resume', run], { cwd: appDir, encoding: 'utf8' });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/^train: safetensors .*damaged-run[/\\]last\.safetensors: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -55,7 +55,7 @@ describe('pnpm convert', () => {
 
   it('reports bad input and bad usage with a non-zero exit code', () => {
     const errors: string[] = [];
-    expect(runConvert([join(PTH, 'truncated_zip.pth'), join(tmp, 'x.safetensors')], tmp, () => {}, (l) => errors.push(l))).toBe(1);
+    expect(runConvert([join(PTH, 'truncated_zip.pth'), join(tmp, 'x.safetensors')], tmp, () => {}, (l) => errors.push(l))).toBe(4); // format
     expect(errors[0]).toMatch(/truncated_zip\.pth: no end-of-central-directory record/);
     expect(runConvert(['only-one.pth'], tmp, () => {}, (l) => errors.push(l))).toBe(2);
     expect(errors[1]).toMatch(/expected IN\.pth and OUT\.safetensors, got 1 path/);

@@ -227,9 +227,9 @@ describe('the commands', () => {
     }
   });
 
-  it('eval names a checkpoint it cannot use and exits 1, without a stack trace', () => {
+  it('eval names a checkpoint it cannot use and exits 4 (format), without a stack trace', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/eval.ts', '--checkpoint', 'package.json', '--dataset', 'synthetic'], { cwd: appDir, env: { ...process.env, INIT_CWD: appDir }, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(1);
+    expect(r.status, r.stderr).toBe(4);
     expect(r.stderr).toContain(`eval: ${path.join(appDir, 'package.json')}: neither a safetensors file nor a PyTorch checkpoint`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

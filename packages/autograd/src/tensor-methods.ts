@@ -8,8 +8,12 @@ import * as Act from './ops/activations';
 import * as C from './ops/compare';
 import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
-import { matmul } from './ops/matmul';
+import * as X from './ops/extrema';
+import * as M from './ops/matmul';
+import * as N from './ops/norm';
 import * as R from './ops/reduce';
+import * as S from './ops/scan';
+import * as Sh from './ops/shape';
 import * as V from './ops/views';
 
 /** Tensor's op methods, each delegating to the functional op of the same name. */
@@ -60,10 +64,26 @@ export interface TensorMethods {
    * order is (dim, unbiased, keepdim), so pass `{ unbiased, keepdim }` instead (`x.var(0, { keepdim: true })`).
    */
   var(axes: Axes | undefined, keepdim: boolean | undefined, unbiased?: boolean): Tensor;
-  /** Max over one axis (or all). */
-  max(axis?: number, keepdim?: boolean): Tensor;
-  /** Min over one axis (or all). */
-  min(axis?: number, keepdim?: boolean): Tensor;
+  /** Standard deviation over `dim` (all by default) as torch's x.std(dim, unbiased=True, keepdim=False) or correction=c. */
+  std(dim?: Axes, options?: R.StdOptions): Tensor;
+  /** The largest element (torch's x.max()); tied elements share the gradient. */
+  max(dim?: undefined, keepdim?: boolean): Tensor;
+  /** The largest values along `dim` and their indices (torch's x.max(dim, keepdim)); the gradient goes to the index. */
+  max(dim: number, keepdim?: boolean): X.ValuesIndices;
+  /** The smallest element (torch's x.min()). */
+  min(dim?: undefined, keepdim?: boolean): Tensor;
+  /** The smallest values along `dim` and their indices (torch's x.min(dim, keepdim)). */
+  min(dim: number, keepdim?: boolean): X.ValuesIndices;
+  /** Max over one or several dims (all by default; torch's x.amax); ties share the gradient. */
+  amax(dim?: Axes, keepdim?: boolean): Tensor;
+  /** Min over one or several dims (torch's x.amin). */
+  amin(dim?: Axes, keepdim?: boolean): Tensor;
+  /** Product of all elements, or along one dim (torch's x.prod). */
+  prod(dim?: number, keepdim?: boolean): Tensor;
+  /** Running sums along a dim (torch's x.cumsum). */
+  cumsum(dim: number): Tensor;
+  /** Vector p-norm (default 'fro' = 2) over all elements or `dim` (torch's x.norm(p, dim, keepdim)). */
+  norm(p?: N.NormOrder, dim?: Axes, keepdim?: boolean): Tensor;
   /** Stable log(sum(exp(this))). */
   logsumexp(axes?: Axes, keepdim?: boolean): Tensor;
   /** Stable log-softmax along an axis (default the last). */
@@ -72,6 +92,21 @@ export interface TensorMethods {
   softmax(axis?: number): Tensor;
   /** Matrix product (torch.matmul). */
   matmul(other: Tensor): Tensor;
+  /** Product of 2-d matrices (torch's x.mm). */
+  mm(other: Tensor): Tensor;
+  /** Batched product of 3-d tensors (torch's x.bmm). */
+  bmm(other: Tensor): Tensor;
+  /** A copy with the given dims reversed (torch's x.flip(dims)). */
+  flip(dims: number | readonly number[]): Tensor;
+  /** Tiles along each dim (torch's x.repeat(sizes) / x.repeat(...sizes)). */
+  repeat(sizes: readonly number[]): Tensor;
+  repeat(...sizes: number[]): Tensor;
+  /** Pieces along a dim of one size or of the given sizes (torch's x.split). */
+  split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[];
+  /** At most `chunks` equal pieces along a dim (torch's x.chunk). */
+  chunk(chunks: number, dim?: number): Tensor[];
+  /** The transpose of a 2-d tensor; a 0-d or 1-d one as it is (torch's x.t()). */
+  t(): Tensor;
   /** New shape (a view when possible). */
   reshape(shape: readonly number[]): Tensor;
   /** New shape as a view (throws when impossible). */
@@ -132,9 +167,15 @@ export interface TensorMethods {
   sign(): Tensor;
 }
 
+/** Tensor's op properties (getters), as torch's. */
+export interface TensorProperties {
+  /** The last two dims swapped (torch's x.mT): a view through transpose. */
+  readonly mT: Tensor;
+}
+
 declare module './tensor' {
-  // the class Tensor and this interface merge: every Tensor has the methods below
-  interface Tensor extends TensorMethods {}
+  // the class Tensor and these interfaces merge: every Tensor has the methods and properties below
+  interface Tensor extends TensorMethods, TensorProperties {}
 }
 
 const methods: TensorMethods & ThisType<Tensor> = {
@@ -199,11 +240,31 @@ const methods: TensorMethods & ThisType<Tensor> = {
   var(dim?: Axes, options?: R.VarianceOptions | boolean, unbiased?: boolean) {
     return R.varianceOf(this, dim, options, unbiased);
   },
-  max(axis?: number, keepdim = false) {
-    return R.max(this, axis, keepdim);
+  std(dim?: Axes, options?: R.StdOptions) {
+    return R.std(this, dim, options);
   },
-  min(axis?: number, keepdim = false) {
-    return R.min(this, axis, keepdim);
+  // one implementation of the two overloads (over everything; along a dim with indices)
+  max: function (this: Tensor, dim?: number, keepdim = false) {
+    return dim === undefined ? X.max(this, undefined, keepdim) : X.max(this, dim, keepdim);
+  } as TensorMethods['max'],
+  // one implementation of the two overloads (over everything; along a dim with indices)
+  min: function (this: Tensor, dim?: number, keepdim = false) {
+    return dim === undefined ? X.min(this, undefined, keepdim) : X.min(this, dim, keepdim);
+  } as TensorMethods['min'],
+  amax(dim?: Axes, keepdim = false) {
+    return X.amax(this, dim, keepdim);
+  },
+  amin(dim?: Axes, keepdim = false) {
+    return X.amin(this, dim, keepdim);
+  },
+  prod(dim?: number, keepdim = false) {
+    return S.prod(this, dim, keepdim);
+  },
+  cumsum(dim: number) {
+    return S.cumsum(this, dim);
+  },
+  norm(p: N.NormOrder = 'fro', dim?: Axes, keepdim = false) {
+    return N.norm(this, p, dim, keepdim);
   },
   logsumexp(axes?: Axes, keepdim = false) {
     return R.logsumexp(this, axes, keepdim);
@@ -215,7 +276,29 @@ const methods: TensorMethods & ThisType<Tensor> = {
     return R.softmax(this, axis);
   },
   matmul(other: Tensor) {
-    return matmul(this, other);
+    return M.matmul(this, other);
+  },
+  mm(other: Tensor) {
+    return M.mm(this, other);
+  },
+  bmm(other: Tensor) {
+    return M.bmm(this, other);
+  },
+  flip(dims: number | readonly number[]) {
+    return Sh.flip(this, dims);
+  },
+  repeat(...sizes: (number | readonly number[])[]) {
+    const first = sizes[0];
+    return Sh.repeat(this, sizes.length === 1 && Array.isArray(first) ? (first as readonly number[]) : (sizes as number[]));
+  },
+  split(splitSizeOrSections: number | readonly number[], dim = 0) {
+    return Sh.split(this, splitSizeOrSections, dim);
+  },
+  chunk(chunks: number, dim = 0) {
+    return Sh.chunk(this, chunks, dim);
+  },
+  t() {
+    return Sh.t(this);
   },
   reshape(shape: readonly number[]) {
     return V.reshape(this, shape);
@@ -309,3 +392,11 @@ const methods: TensorMethods & ThisType<Tensor> = {
 for (const [name, value] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, name, { value, writable: true, configurable: true, enumerable: false });
 }
+// torch's x.mT is a property
+Object.defineProperty(Tensor.prototype, 'mT', {
+  get(this: Tensor) {
+    return Sh.mT(this);
+  },
+  configurable: true,
+  enumerable: false,
+});

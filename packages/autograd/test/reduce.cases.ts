@@ -1,6 +1,6 @@
-// Gradcheck cases for the reductions and log-softmax, keyed by Function name (read by registry.test.ts).
+// Gradcheck cases for the reductions (sum, mean, var, std, logsumexp) and log-softmax, keyed by Function name (read by registry.test.ts).
 import fc from 'fast-check';
-import { logSoftmax, logsumexp, max, mean, min, sum, variance, type Tensor } from '@adder/autograd';
+import { logSoftmax, logsumexp, mean, std, sum, variance, type Tensor } from '@adder/autograd';
 import { axesArb, gradcheckCase, shapeArb, tensorArb, type CaseTable, type GradProblem, type ValueSpec } from '@adder/autograd/testing';
 
 /** Problems `f(x, axes, keepdim)` over a drawn subset of axes. */
@@ -28,11 +28,20 @@ export const cases: CaseTable = {
   sum: gradcheckCase(overAxes((x, a, k) => sum(x, a, k))),
   mean: gradcheckCase(overAxes((x, a, k) => mean(x, a, k))),
   // the unbiased variance of one element is NaN, so a single-element reduction uses the biased form
+  // and torch's correction= (0, 1 or 2, below the count)
   var: gradcheckCase(
-    overAxes((x, a, k) => variance(x, a, { keepdim: k, unbiased: reducedCount(x.shape, a) > 1 })),
+    fc.oneof(
+      overAxes((x, a, k) => variance(x, a, { keepdim: k, unbiased: reducedCount(x.shape, a) > 1 })),
+      overAxes((x, a, k) => variance(x, a, { keepdim: k, correction: Math.min(2, reducedCount(x.shape, a) - 1) })),
+    ),
   ),
-  max: gradcheckCase(overOneAxis((x, a, k) => max(x, a, k), { distinct: true })),
-  min: gradcheckCase(overOneAxis((x, a, k) => min(x, a, k), { distinct: true })),
+  // correction 0, 1 or 2, kept below the count (std of a constant row is 0, where the gradient is masked: a kink)
+  std: gradcheckCase(
+    overAxes((x, a, k) => {
+      const n = reducedCount(x.shape, a);
+      return std(x, a, n > 2 ? { keepdim: k, correction: 2 } : { keepdim: k, unbiased: n > 1 });
+    }, { distinct: true }),
+  ),
   logsumexp: gradcheckCase(overAxes((x, a, k) => logsumexp(x, a, k), { min: -3, max: 3 })),
   logSoftmax: gradcheckCase(overOneAxis((x, a) => logSoftmax(x, a ?? -1), { min: -3, max: 3 })),
 };

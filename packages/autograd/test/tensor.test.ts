@@ -64,13 +64,13 @@ describe('op behaviours', () => {
     expect(flat(b.grad)).toEqual([0.5, 1, 0]);
   });
 
-  it('max over an axis sends the gradient to the first maximum; over all to the first in row-major order', () => {
+  it('max along a dim sends the gradient to the returned (first) index; over all, tied maxima share it (torch)', () => {
     const x = tensor([[3, 1, 3], [0, 2, 2]], { dtype: 'float64', requiresGrad: true });
-    x.max(1).sum().backward();
+    x.max(1).values.sum().backward();
     expect(x.grad!.toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
     const y = tensor([[3, 1, 3], [0, 2, 2]], { dtype: 'float64', requiresGrad: true });
     y.max().backward();
-    expect(y.grad!.toArray()).toEqual([[1, 0, 0], [0, 0, 0]]);
+    expect(y.grad!.toArray()).toEqual([[0.5, 0, 0.5], [0, 0, 0]]);
   });
 
   it('logSoftmax and logsumexp stay finite and exact for large logits', () => {

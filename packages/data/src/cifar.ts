@@ -10,6 +10,7 @@ import { DataError } from './errors';
 import { readFileChecked } from './files';
 import type { Split } from './idx';
 import { readTarGzMembers } from './tarball';
+import type { DataLimits } from './limits';
 
 /** An official CIFAR archive: its name, address, published MD5 and the folder it extracts to. */
 export interface CifarArchive {
@@ -39,6 +40,10 @@ export interface CifarOptions {
   archive?: Partial<CifarArchive>;
   /** CIFAR-100 only: which label `labels` holds (default 'fine'). */
   labelKind?: 'fine' | 'coarse';
+  /** Accept files with another record count than the official one (10,000 per CIFAR-10 batch, 50,000 / 10,000 for CIFAR-100); default false. */
+  allowPartial?: boolean;
+  /** Resource limits on the archives (unset ones keep DEFAULT_DATA_LIMITS). */
+  limits?: Partial<DataLimits>;
 }
 
 /** The ten CIFAR-10 class names, as in batches.meta.txt. */
@@ -49,6 +54,8 @@ interface CifarLayout {
   archive: CifarArchive;
   pythonArchive: CifarArchive | null;
   files: (split: Split) => string[];
+  /** The official record count of each file of a split. */
+  records: (split: Split) => number;
   namesFile: string;
   labelBytes: 1 | 2;
   numClasses: number;
@@ -59,6 +66,7 @@ const CIFAR10: CifarLayout = {
   archive: CIFAR_ARCHIVES.cifar10Binary,
   pythonArchive: CIFAR_ARCHIVES.cifar10Python,
   files: (split) => (split === 'train' ? [1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`) : ['test_batch.bin']),
+  records: () => 10_000,
   namesFile: 'batches.meta.txt',
   labelBytes: 1,
   numClasses: 10,
@@ -69,6 +77,7 @@ const CIFAR100: CifarLayout = {
   archive: CIFAR_ARCHIVES.cifar100Binary,
   pythonArchive: null,
   files: (split) => [split === 'train' ? 'train.bin' : 'test.bin'],
+  records: (split) => (split === 'train' ? 50_000 : 10_000),
   namesFile: 'fine_label_names.txt',
   labelBytes: 2,
   numClasses: 100,
@@ -94,12 +103,13 @@ async function loadCifar(layout: CifarLayout, options: CifarOptions): Promise<Im
   const folder = [join(root, archive.folder), root].find((dir) => wanted.every((f) => existsSync(join(dir, f))));
   if (folder) return build(layout, options, (name) => ({ bytes: readFileChecked(join(folder, name)), source: join(folder, name) }));
   const tarGz = join(root, archive.file);
-  if (existsSync(tarGz)) return build(layout, options, await archiveReader(tarGz, archive.folder, wanted));
+  if (existsSync(tarGz)) return build(layout, options, await archiveReader(tarGz, archive.folder, wanted, options.limits));
   if (layout.pythonArchive) {
     const py = layout.pythonArchive;
     const pyFolder = [join(root, py.folder), root].find((dir) => existsSync(join(dir, 'batches.meta')) && existsSync(join(dir, 'test_batch')));
-    if (pyFolder) return loadCifar10Pickled(pyFolder, split);
-    if (existsSync(join(root, py.file))) return loadCifar10Pickled(join(root, py.file), split);
+    const pyOptions = { allowPartial: options.allowPartial ?? false, limits: options.limits };
+    if (pyFolder) return loadCifar10Pickled(pyFolder, split, pyOptions);
+    if (existsSync(join(root, py.file))) return loadCifar10Pickled(join(root, py.file), split, pyOptions);
   }
   if (!options.download) throw missingError(layout, archive, root, 'download was not requested', wanted);
   try {
@@ -115,7 +125,7 @@ async function loadCifar(layout: CifarLayout, options: CifarOptions): Promise<Im
 function build(layout: CifarLayout, options: CifarOptions, read: FileReader): ImageDataset {
   const parts: CifarRecords[] = layout.files(options.split).map((name) => {
     const { bytes, source } = read(name);
-    return parseCifarBinary(bytes, source, layout.labelBytes, layout.numClasses);
+    return parseCifarBinary(bytes, source, layout.labelBytes, layout.numClasses, 20, options.allowPartial ? undefined : layout.records(options.split));
   });
   const records = concatRecords(parts);
   const namesOf = (file: string, count: number): string[] => {
@@ -128,8 +138,8 @@ function build(layout: CifarLayout, options: CifarOptions, read: FileReader): Im
   return new ImageDataset(records.pixels, records.labels, 3, 32, 32, namesOf(layout.namesFile, layout.numClasses));
 }
 
-async function archiveReader(file: string, folder: string, wanted: readonly string[]): Promise<FileReader> {
-  const members = await readTarGzMembers(file, (path) => wanted.some((w) => path === `${folder}/${w}` || path === w || path === `./${folder}/${w}`));
+async function archiveReader(file: string, folder: string, wanted: readonly string[], limits?: Partial<DataLimits>): Promise<FileReader> {
+  const members = await readTarGzMembers(file, (path) => wanted.some((w) => path === `${folder}/${w}` || path === w || path === `./${folder}/${w}`), limits);
   const byName = new Map<string, Uint8Array>();
   for (const [path, bytes] of members) byName.set(path.slice(path.lastIndexOf('/') + 1), bytes);
   return (name) => {

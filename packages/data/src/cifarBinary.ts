@@ -11,13 +11,18 @@ export interface CifarRecords {
   coarse: Int32Array | null;
 }
 
-/** Parses CIFAR binary records; `labelBytes` is 1 (CIFAR-10) or 2 (CIFAR-100: coarse then fine). Checks size and label range. */
-export function parseCifarBinary(buf: Uint8Array, file: string, labelBytes: 1 | 2, numClasses: number, numCoarse = 20): CifarRecords {
+/**
+ * Parses CIFAR binary records; `labelBytes` is 1 (CIFAR-10) or 2 (CIFAR-100: coarse then fine). Checks size and label
+ * range, and, when `expectedRecords` is given, that the file holds exactly that many records (a file cut at a record
+ * boundary is otherwise well-formed).
+ */
+export function parseCifarBinary(buf: Uint8Array, file: string, labelBytes: 1 | 2, numClasses: number, numCoarse = 20, expectedRecords?: number): CifarRecords {
   const recordBytes = labelBytes + CIFAR_IMAGE_BYTES;
   if (buf.length === 0 || buf.length % recordBytes !== 0) {
     throw new DataError(file, `expected a size that is a non-zero multiple of ${recordBytes} bytes (${labelBytes} label byte${labelBytes > 1 ? 's' : ''} + ${CIFAR_IMAGE_BYTES} pixel bytes per record), found ${buf.length} bytes (${buf.length % recordBytes} left over: truncated?)`);
   }
   const n = buf.length / recordBytes;
+  if (expectedRecords !== undefined && n !== expectedRecords) throw partialError(file, expectedRecords, n);
   const pixels = new Uint8Array(n * CIFAR_IMAGE_BYTES);
   const labels = new Int32Array(n);
   const coarse = labelBytes === 2 ? new Int32Array(n) : null;
@@ -34,6 +39,11 @@ export function parseCifarBinary(buf: Uint8Array, file: string, labelBytes: 1 | 
     pixels.set(buf.subarray(rec + labelBytes, rec + recordBytes), i * CIFAR_IMAGE_BYTES);
   }
   return { pixels, labels, coarse };
+}
+
+/** The refusal of a CIFAR file whose record count is not the official one. */
+export function partialError(file: string, expected: number, found: number): DataError {
+  return new DataError(file, `expected the official ${expected} records, found ${found} (a cut or partial file; pass allowPartial: true, or --allow-partial-cifar, to load it anyway)`);
 }
 
 /** Parses a class-name file (one name per line; blank lines ignored), checking the count. */

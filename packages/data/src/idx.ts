@@ -1,7 +1,9 @@
 // The IDX format of MNIST and Fashion-MNIST (raw or .gz): magic, big-endian dims, then unsigned bytes.
 import { DataError } from './errors';
 import { ImageDataset, padImages } from './dataset';
-import { findFile, readMaybeGzip, requireFolder } from './files';
+import { ResourceLimitError } from '@adder/io';
+import { findFile, gunzipChecked, gunzipHead, isGzip, readFileChecked, requireFolder } from './files';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 
 /** IDX magic of a ubyte image file (type 0x08, 3 dims) and of a ubyte label file (type 0x08, 1 dim). */
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -14,8 +16,13 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-/** Parses an IDX ubyte buffer, checking the magic, the dims and that the size matches exactly. */
-export function parseIdx(buf: Uint8Array, file: string, expectedMagic: number): IdxArray {
+/** The byte size an IDX header implies (header + product of dims), after checking its magic; `buf` holds at least the header. */
+export function idxSizeFromHeader(buf: Uint8Array, file: string, expectedMagic: number): number {
+  const { headerBytes, dims } = parseIdxHeader(buf, file, expectedMagic);
+  return headerBytes + dims.reduce((a, b) => a * b, 1);
+}
+
+function parseIdxHeader(buf: Uint8Array, file: string, expectedMagic: number): { headerBytes: number; dims: number[] } {
   if (buf.length < 4) throw new DataError(file, `expected an IDX header of at least 4 bytes, found ${buf.length} bytes`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = view.getUint32(0, false);
@@ -26,12 +33,14 @@ export function parseIdx(buf: Uint8Array, file: string, expectedMagic: number): 
   const headerBytes = 4 + 4 * ndim;
   if (buf.length < headerBytes) throw new DataError(file, `expected a ${headerBytes}-byte IDX header, found ${buf.length} bytes`);
   const dims: number[] = [];
-  let count = 1;
-  for (let d = 0; d < ndim; d++) {
-    const size = view.getUint32(4 + 4 * d, false);
-    dims.push(size);
-    count *= size;
-  }
+  for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d, false));
+  return { headerBytes, dims };
+}
+
+/** Parses an IDX ubyte buffer, checking the magic, the dims and that the size matches exactly. */
+export function parseIdx(buf: Uint8Array, file: string, expectedMagic: number): IdxArray {
+  const { headerBytes, dims } = parseIdxHeader(buf, file, expectedMagic);
+  const count = dims.reduce((a, b) => a * b, 1);
   if (buf.length !== headerBytes + count) {
     throw new DataError(file, `expected ${headerBytes + count} bytes for dims [${dims.join(', ')}], found ${buf.length}`);
   }
@@ -42,8 +51,26 @@ export function parseIdx(buf: Uint8Array, file: string, expectedMagic: number): 
 export interface IdxLoadOptions {
   /** Pad images with zeros up to this square size (e.g. 32, so that CIFAR ResNets apply with inChannels 1). */
   padTo?: number;
-  /** Class names (default: the Fashion-MNIST ones when there are 10 classes, else '0', '1', ...). */
+  /** Class names (default: the ten Fashion-MNIST ones); every label must be below their count. */
   classNames?: readonly string[];
+  /** Resource limits on the files (unset ones keep DEFAULT_DATA_LIMITS). */
+  limits?: Partial<DataLimits>;
+}
+
+/**
+ * Reads an IDX file, raw or gzip'ed. A gzip'ed one is inflated only up to the size its header implies (checked
+ * against maxDecompressedBytes first), so a small file that inflates to gigabytes is refused after that many bytes.
+ */
+export function readIdxFile(file: string, expectedMagic: number, limits: Partial<DataLimits> = {}): IdxArray {
+  const raw = readFileChecked(file);
+  if (!isGzip(raw)) return parseIdx(raw, file, expectedMagic);
+  const maxBytes = limits.maxDecompressedBytes ?? DEFAULT_DATA_LIMITS.maxDecompressedBytes;
+  const implied = idxSizeFromHeader(gunzipHead(raw, file, 4 + 4 * (expectedMagic & 0xff)), file, expectedMagic);
+  if (implied > maxBytes) {
+    throw new ResourceLimitError(file, 'IDX header', 'maxDecompressedBytes', maxBytes, `the dims imply ${implied} bytes`);
+  }
+  const data = gunzipChecked(raw, file, { maxBytes: implied, limit: 'the size its IDX header implies', howToRaise: '' });
+  return parseIdx(data, file, expectedMagic);
 }
 
 /** The ten Fashion-MNIST class names, by label. */
@@ -51,19 +78,19 @@ export const FASHION_MNIST_CLASSES: readonly string[] = ['T-shirt/top', 'Trouser
 
 /** Loads an image IDX file and a label IDX file into a dataset, checking that their counts agree. */
 export function loadIdxPair(imagesFile: string, labelsFile: string, options: IdxLoadOptions = {}): ImageDataset {
-  const images = parseIdx(readMaybeGzip(imagesFile), imagesFile, IDX_IMAGES_MAGIC);
-  const labels = parseIdx(readMaybeGzip(labelsFile), labelsFile, IDX_LABELS_MAGIC);
+  const images = readIdxFile(imagesFile, IDX_IMAGES_MAGIC, options.limits);
+  const labels = readIdxFile(labelsFile, IDX_LABELS_MAGIC, options.limits);
   const [n, h, w] = images.dims as [number, number, number];
   const nl = labels.dims[0]!;
   if (n !== nl) throw new DataError(labelsFile, `expected ${n} labels (the image count of ${imagesFile}), found ${nl}`);
+  if (n === 0) throw new DataError(imagesFile, 'expected at least one image, found an empty split (0 images)');
+  const classNames = options.classNames ?? FASHION_MNIST_CLASSES;
   const label32 = new Int32Array(n);
-  let maxLabel = 0;
   for (let i = 0; i < n; i++) {
-    label32[i] = labels.data[i]!;
-    if (label32[i]! > maxLabel) maxLabel = label32[i]!;
+    const label = labels.data[i]!;
+    if (label >= classNames.length) throw new DataError(labelsFile, `expected labels below ${classNames.length}, found ${label} at index ${i}`);
+    label32[i] = label;
   }
-  const classNames = options.classNames ?? (maxLabel < 10 ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, k) => String(k)));
-  if (maxLabel >= classNames.length) throw new DataError(labelsFile, `expected labels below ${classNames.length}, found ${maxLabel}`);
   let pixels: Uint8Array = images.data;
   let height = h;
   let width = w;

@@ -21,6 +21,8 @@ export interface NamedDatasetOptions {
   download?: boolean;
   /** CIFAR only: show the download progress bar (default true). */
   progress?: boolean;
+  /** CIFAR only: accept files with fewer (or more) records than the official ones (default false). */
+  allowPartial?: boolean;
   /** synthetic only: number of images (default 2,000 train / 500 test) and its seed (default 0; the test split uses seed + 1). */
   length?: number;
   seed?: number;
@@ -42,7 +44,7 @@ export async function loadNamedDataset(name: DatasetName, split: Split, options:
       return { dataset: loadFashionMnist(split, options.root ?? DEBIAN_FASHION_MNIST_DIR), transform: train ? fashionMnistTrain() : fashionMnistTest() };
     case 'cifar10':
     case 'cifar100': {
-      const cifarOptions = { root: options.root ?? 'data', split, download: options.download ?? false, progress: options.progress ?? true };
+      const cifarOptions = { root: options.root ?? 'data', split, download: options.download ?? false, progress: options.progress ?? true, allowPartial: options.allowPartial ?? false };
       const dataset = name === 'cifar10' ? await loadCifar10(cifarOptions) : await loadCifar100(cifarOptions);
       // ADDERNET.md gives only the CIFAR-10 recipe; CIFAR-100 uses it unchanged (its mean and std included).
       return { dataset, transform: train ? cifar10Train() : cifar10Test() };

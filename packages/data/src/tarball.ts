@@ -2,10 +2,20 @@
 import { Parser, type ReadEntry } from 'tar';
 import { DataError } from './errors';
 import { gunzipChecked, readFileChecked } from './files';
+import { ResourceLimitError } from '@adder/io';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 
-/** Reads the regular-file members of `file` whose path `wanted` accepts; returns them by member path. */
-export async function readTarGzMembers(file: string, wanted: (path: string) => boolean): Promise<Map<string, Uint8Array>> {
-  const tarBytes = gunzipChecked(readFileChecked(file), file);
+/**
+ * Reads the regular-file members of `file` whose path `wanted` accepts; returns them by member path. The gzip layer
+ * inflates to at most the size its trailer states (ISIZE, the length mod 2^32), itself at most maxDecompressedBytes.
+ */
+export async function readTarGzMembers(file: string, wanted: (path: string) => boolean, limits: Partial<DataLimits> = {}): Promise<Map<string, Uint8Array>> {
+  const raw = readFileChecked(file);
+  const maxBytes = limits.maxDecompressedBytes ?? DEFAULT_DATA_LIMITS.maxDecompressedBytes;
+  const stated = raw.length >= 18 ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(raw.length - 4, true) : 0;
+  if (stated > maxBytes) throw new ResourceLimitError(file, 'gzip trailer', 'maxDecompressedBytes', maxBytes, `the stream states ${stated} bytes`);
+  const bound = maxBytes < 2 ** 32 ? { maxBytes: stated, limit: 'the size its gzip trailer states', howToRaise: '' } : { maxBytes, limit: 'maxDecompressedBytes' };
+  const tarBytes = gunzipChecked(raw, file, bound);
   const members = new Map<string, Uint8Array>();
   await new Promise<void>((resolve, reject) => {
     const parser = new Parser({

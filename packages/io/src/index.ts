@@ -8,3 +8,7 @@ export {
   readPickle, readPickleAt, PickleError, PyGlobal, PyObject, PyOrderedDict, NumpyArray, NumpyDType, numpyToNDArray,
   TorchTensorRef, TorchStorageRef, isTuple, isDict, type PickleValue, type PickleDict, type ReadPickleOptions,
 } from './pickle';
+export {
+  ResourceLimitError, DEFAULT_PICKLE_LIMITS, DEFAULT_TENSOR_LIMITS, DEFAULT_CHECKPOINT_LIMITS,
+  type PickleLimits, type TensorLimits, type CheckpointLimits,
+} from './limits';

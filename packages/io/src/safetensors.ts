@@ -3,12 +3,13 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ITEMSIZE, NDArray, fmtShape, type DType, type TypedArray } from '@adder/tensor';
 import { ElementRangeError, decodeElements, type ElementFormat } from './pickle/decode-elements';
+import { oneLine } from './limits';
 
 /** An error reading or writing a safetensors file; the message names the file and the problem. */
 export class SafetensorsError extends Error {
   readonly source: string;
   constructor(source: string, message: string) {
-    super(`safetensors ${source}: ${message}`);
+    super(oneLine(`safetensors ${source}: ${message}`));
     this.name = 'SafetensorsError';
     this.source = source;
   }
@@ -55,12 +56,13 @@ export function encodeSafetensors(
   const src = '<encode>';
   assertLittleEndianHost(src);
   const int64 = int64Predicate(opts.int64Keys);
-  const header: Record<string, unknown> = {};
+  // A Map, turned into an object by fromEntries: `header[name] = ...` would drop a tensor named __proto__.
+  const header = new Map<string, unknown>();
   if (metadata && Object.keys(metadata).length > 0) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new SafetensorsError(src, `metadata value of '${k}' must be a string, got ${typeof v}`);
     }
-    header.__metadata__ = { ...metadata };
+    header.set('__metadata__', Object.fromEntries(Object.entries(metadata)));
   }
   const parts: Uint8Array[] = [];
   let offset = 0;
@@ -72,11 +74,11 @@ export function encodeSafetensors(
     }
     const bytes = asI64 ? int32ToInt64Bytes(arr.toTyped() as Int32Array) : bytesOf(arr);
     const dtype = asI64 ? 'I64' : fileDtypeOf(arr.dtype);
-    header[name] = { dtype, shape: [...arr.shape], data_offsets: [offset, offset + bytes.length] };
+    header.set(name, { dtype, shape: [...arr.shape], data_offsets: [offset, offset + bytes.length] });
     parts.push(bytes);
     offset += bytes.length;
   }
-  let json = JSON.stringify(header);
+  let json = JSON.stringify(Object.fromEntries(header));
   const jsonBytesLen = Buffer.byteLength(json, 'utf8');
   json += ' '.repeat((8 - (jsonBytesLen % 8)) % 8);
   const headerBytes = Buffer.from(json, 'utf8');
@@ -153,11 +155,12 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
   const dataStart = 8 + hl;
   const dataLen = bytes.length - dataStart;
   checkLayout(entries.entries, dataLen, source);
-  const tensors: Record<string, NDArray> = {};
+  const tensors = new Map<string, NDArray>();
   for (const e of entries.entries) {
-    tensors[e.name] = decodeTensor(bytes.subarray(dataStart + e.begin, dataStart + e.end), e, source);
+    tensors.set(e.name, decodeTensor(bytes.subarray(dataStart + e.begin, dataStart + e.end), e, source));
   }
-  return { tensors, metadata: entries.metadata };
+  // fromEntries defines own properties, so a tensor named __proto__ stays a plain entry instead of setting the prototype.
+  return { tensors: Object.fromEntries(tensors), metadata: entries.metadata };
 }
 
 /** Parses and validates the JSON header: entry fields, dtypes and byte sizes. */
@@ -171,7 +174,7 @@ function parseHeader(headerBytes: Uint8Array, source: string): { entries: Entry[
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new SafetensorsError(source, `header must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
   }
-  const metadata: Record<string, string> = {};
+  const metadata = new Map<string, string>();
   const entries: Entry[] = [];
   for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -180,13 +183,13 @@ function parseHeader(headerBytes: Uint8Array, source: string): { entries: Entry[
       }
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (typeof v !== 'string') throw new SafetensorsError(source, `__metadata__['${k}'] must be a string, got ${JSON.stringify(v)}`);
-        metadata[k] = v;
+        metadata.set(k, v);
       }
       continue;
     }
     entries.push(parseEntry(name, value, source));
   }
-  return { entries, metadata };
+  return { entries, metadata: Object.fromEntries(metadata) };
 }
 
 /** Validates one tensor's header entry. */
@@ -195,7 +198,8 @@ function parseEntry(name: string, value: unknown, source: string): Entry {
     throw new SafetensorsError(source, `entry '${name}' must be an object with dtype, shape and data_offsets`);
   }
   const { dtype, shape, data_offsets: offs } = value as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in FILE_ITEMSIZE)) {
+  // hasOwn, not `in`: a dtype such as "toString" names a property of every object's prototype, not a dtype.
+  if (typeof dtype !== 'string' || !Object.hasOwn(FILE_ITEMSIZE, dtype)) {
     throw new SafetensorsError(source, `tensor '${name}' has unknown dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(FILE_ITEMSIZE).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {

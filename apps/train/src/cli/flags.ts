@@ -1,5 +1,6 @@
 // Declarative flag tables for the command-line entry points, parsed with node's util.parseArgs.
 import { parseArgs } from 'node:util';
+import { EXIT_CODES_HELP } from './exit-codes';
 
 /** One command-line flag: its type, default and help text. */
 export interface FlagSpec {
@@ -92,7 +93,7 @@ export function helpText(command: string, summary: string, table: FlagTable): st
     const def = spec.default === undefined ? '' : ` (default: ${String(spec.default)})`;
     return `${left.padEnd(44)} ${spec.help}${def}`;
   });
-  return `Usage: pnpm ${command} [flags]\n\n${summary}\n\nFlags:\n${rows.join('\n')}\n${'  --help'.padEnd(44)} show this help\n`;
+  return `Usage: pnpm ${command} [flags]\n\n${summary}\n\nFlags:\n${rows.join('\n')}\n${'  --help'.padEnd(44)} show this help\n\n${EXIT_CODES_HELP}\n`;
 }
 
 /** Reads a numeric flag value: integer or float, with range checks. */

@@ -13,6 +13,8 @@ export interface EvalConfig {
   kind: 'adder' | 'cnn' | null;
   dataset: DatasetName;
   dataDir: string | null;
+  /** CIFAR: accept files with another record count than the official one (--allow-partial-cifar) */
+  allowPartialCifar?: boolean;
   evalSubset: number | null;
   batchSize: number;
   predictions: string | null;
@@ -28,6 +30,7 @@ export const EVAL_FLAGS: FlagTable = {
   kind: { type: 'string', choices: ['adder', 'cnn'], default: 'inferred from the checkpoint', help: 'AdderNet or its CNN twin' },
   dataset: { type: 'string', choices: ['sample', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'], help: 'test data (required)' },
   'data-dir': { type: 'string', placeholder: 'DIR', default: './data for CIFAR, holding cifar-10-batches-bin/ or the .tar.gz; /usr/share/datasets/fashion-mnist for fashion-mnist', help: 'where the dataset files are' },
+  'allow-partial-cifar': { type: 'boolean', default: false, help: 'accept CIFAR files with fewer records than the official 10,000 per file (refused by default as cut or partial)' },
   'eval-subset': { type: 'string', placeholder: 'N', default: 'all', help: 'evaluate on the first N test examples only' },
   'batch-size': { type: 'string', placeholder: 'N', default: '100', help: "evaluation batch size (the reference's test batch)" },
   predictions: { type: 'string', placeholder: 'FILE', default: 'none', help: 'write index,label,predicted for every test example, in dataset order, as CSV' },
@@ -62,6 +65,7 @@ export function resolveEvalConfig(argv: readonly string[]): { config: EvalConfig
     kind: (str('kind') as 'adder' | 'cnn' | undefined) ?? null,
     dataset: (dataset ?? 'sample') as DatasetName,
     dataDir: str('data-dir') === undefined ? null : path.resolve(cwd, str('data-dir')!),
+    allowPartialCifar: values['allow-partial-cifar'] === true,
     evalSubset: numberFlag('eval', 'eval-subset', str('eval-subset'), { integer: true, min: 1 }) ?? null,
     batchSize: numberFlag('eval', 'batch-size', str('batch-size') ?? '100', { integer: true, min: 1 })!,
     predictions: str('predictions') === undefined ? null : path.resolve(cwd, str('predictions')!),

@@ -17,6 +17,8 @@ export interface EvalResult {
   labels: Int32Array;
   /** seconds of wall time */
   seconds: number;
+  /** images whose logits hold a NaN or an infinity */
+  nonFiniteLogits: number;
 }
 
 /** Runs the model in eval mode without recording a graph over every batch of epoch 0 of the loader. */
@@ -31,6 +33,7 @@ export function evaluate(model: Module, loader: DataLoader, numClasses: number):
   let lossSum = 0;
   let top1 = 0;
   let top5 = 0;
+  let nonFiniteLogits = 0;
   let pos = 0;
   const k = Math.min(5, numClasses);
   noGrad(() => {
@@ -39,6 +42,8 @@ export function evaluate(model: Module, loader: DataLoader, numClasses: number):
       const bs = batch.labels.size;
       lossSum += crossEntropy(logits, batch.labels, { reduction: 'sum' }).item();
       const pred = argmax(logits.data, 1);
+      const values = logits.data.contiguous().data as Float32Array;
+      for (let i = 0; i < bs; i++) if (!values.subarray(i * numClasses, (i + 1) * numClasses).every(Number.isFinite)) nonFiniteLogits++;
       const best = topk(logits.data, k, 1).indices;
       for (let i = 0; i < bs; i++) {
         const y = batch.labels.data[i]!;
@@ -53,7 +58,7 @@ export function evaluate(model: Module, loader: DataLoader, numClasses: number):
     }
   });
   model.train(wasTraining);
-  return { loss: lossSum / n, top1: top1 / n, top5: top5 / n, count: n, confusion, predictions, labels, seconds: (performance.now() - t0) / 1000 };
+  return { loss: lossSum / n, top1: top1 / n, top5: top5 / n, count: n, confusion, predictions, labels, seconds: (performance.now() - t0) / 1000, nonFiniteLogits };
 }
 
 /** Per-class accuracy from a confusion matrix (NaN for a class with no samples). */

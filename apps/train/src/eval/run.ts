@@ -8,14 +8,16 @@ import { firstN, loadTestData } from '../datasets';
 import { type EvalResult, evaluate } from './evaluate';
 import { ArchitectureInferenceError, type ModelSpec, buildModel, inferModelSpec } from '../models';
 import { writeFileAtomic } from '../run-folder';
+import { CliError } from '../cli/errors';
+import { checkWritableFile } from '../cli/output-paths';
 import type { EvalConfig } from './config';
 import { formatEvalReport, predictionsCsv } from './report';
 import { type CheckpointWeights, readCheckpointWeights } from './weights';
 
 /** A checkpoint that cannot be evaluated as asked (wrong architecture, classes, ...). */
-export class EvalMismatchError extends Error {
+export class EvalMismatchError extends CliError {
   constructor(message: string) {
-    super(message);
+    super('format', message);
     this.name = 'EvalMismatchError';
   }
 }
@@ -62,16 +64,26 @@ function loadInto(model: Module, weights: CheckpointWeights, config: EvalConfig,
   }
 }
 
+/** The keys of the floating-point tensors that hold a NaN or an infinity. */
+function nonFiniteTensors(tensors: CheckpointWeights['tensors']): string[] {
+  return Object.entries(tensors)
+    .filter(([, t]) => (t.data instanceof Float32Array || t.data instanceof Float64Array) && !(t.contiguous().data as Float32Array | Float64Array).every(Number.isFinite))
+    .map(([k]) => k);
+}
+
 /** Runs one evaluation, logging the choices and the report; writes the predictions CSV when asked. */
 export async function runEval(config: EvalConfig, log: (line: string) => void, cwd: string): Promise<EvalOutcome> {
   if (config.threads !== null) setNumThreads(config.threads);
   if (config.backend !== null) setBackend(config.backend);
+  // an output that cannot be written is refused before the evaluation, not after it
+  if (config.predictions) checkWritableFile('eval', '--predictions', config.predictions);
   const weights = readCheckpointWeights(config.checkpoint);
   const saved = weights.trainConfig;
   // the synthetic test set depends on the training seed; use the checkpoint's when it was trained on it
   const seed = saved && saved['dataset'] === 'synthetic' && typeof saved['seed'] === 'number' ? saved['seed'] : 0;
-  const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd });
+  const data = await loadTestData(config.dataset, { dataDir: config.dataDir, seed, cwd, allowPartialCifar: config.allowPartialCifar ?? false });
   const testSet = firstN(data.test, config.evalSubset);
+  if (testSet.length === 0) throw new CliError('format', `eval: the test split of --dataset ${config.dataset} has 0 images; there is nothing to evaluate`);
   const { spec, inferred, fromCheckpoint } = chooseSpec(config, weights, data);
   log(`adder eval: ${config.checkpoint} (backend ${getBackend()})`);
   log(
@@ -85,7 +97,10 @@ export async function runEval(config: EvalConfig, log: (line: string) => void, c
   loadInto(model, weights, config, spec, fromCheckpoint, config.dataset);
   model.eval();
   const loader = new DataLoader(testSet, { batchSize: config.batchSize, shuffle: false, dropLast: false, transform: data.testTransform });
+  const badWeights = nonFiniteTensors(weights.tensors);
+  if (badWeights.length > 0) log(`  warning: ${badWeights.length} tensor(s) of the checkpoint hold NaN or infinite values (${badWeights.slice(0, 3).join(', ')}${badWeights.length > 3 ? ', ...' : ''}); the accuracy below is not meaningful`);
   const result = evaluate(model, loader, data.numClasses);
+  if (result.nonFiniteLogits > 0) log(`  warning: ${result.nonFiniteLogits} of ${result.count} images got NaN or infinite logits; their predictions are arbitrary`);
   log(`  evaluated in ${result.seconds.toFixed(1)} s (${(result.count / Math.max(result.seconds, 1e-9)).toFixed(1)} images/s)`);
   log('');
   for (const line of formatEvalReport(result, data.classNames)) log(line);

@@ -4,6 +4,7 @@ import { stripStateDictPrefix } from '@adder/nn';
 import { loadTorchCheckpoint } from '@adder/io';
 import type { NDArray } from '@adder/tensor';
 import { CheckpointMetadataError, type LoadedCheckpoint, loadCheckpoint } from '../checkpoint';
+import { CliError } from '../cli/errors';
 
 /** The model tensors of a checkpoint file and what was learnt while reading it. */
 export interface CheckpointWeights {
@@ -18,9 +19,9 @@ export interface CheckpointWeights {
 }
 
 /** An unreadable or unrecognised checkpoint file. */
-export class CheckpointFileError extends Error {
+export class CheckpointFileError extends CliError {
   constructor(file: string, problem: string) {
-    super(`eval: ${file}: ${problem}`);
+    super(/^(no such file|is a folder)/.test(problem) ? 'file' : 'format', `eval: ${file}: ${problem}`);
     this.name = 'CheckpointFileError';
   }
 }

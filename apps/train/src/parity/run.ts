@@ -1,5 +1,6 @@
 // Running fixtures: one file -> one verdict (every `expected.` tensor must be compared), a folder -> all of them.
 import { readdirSync, statSync } from 'node:fs';
+import { CliError } from '../cli/errors';
 import { join } from 'node:path';
 import { loadFixture } from './fixture-io';
 import { handlerFor } from './registry';
@@ -34,7 +35,7 @@ function done(name: string, comparisons: Comparison[], t0: number, error?: strin
 
 /** The *.safetensors files of a folder, sorted by name. */
 export function listFixtures(dir: string): string[] {
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`parity: ${dir} is not a folder`);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new CliError('file', `parity: ${dir} is not a folder`);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.safetensors'))
     .sort()

@@ -29,18 +29,17 @@ function backwardInputTile(
   for (let k = 0; k < kSize; k++) {
     const o = xBase + offs[k]!;
     const x0 = xp[o]!, x1 = cols > 1 ? xp[o + s]! : 0, x2 = cols > 2 ? xp[o + s2]! : 0, x3 = cols > 3 ? xp[o + s3]! : 0;
-    // clamp(w - x, -1, 1) = (|w - x + 1| - |w - x - 1|) / 2, branch-free: lo = x - 1, hi = x + 1.
-    const lo0 = x0 - 1, hi0 = x0 + 1, lo1 = x1 - 1, hi1 = x1 + 1, lo2 = x2 - 1, hi2 = x2 + 1, lo3 = x3 - 1, hi3 = x3 + 1;
+    // clamp(w - x, -1, 1) as min(1, max(-1, w - x)): +-1 for an infinite x or w, as torch's clamp (NaN stays NaN);
+    // the abs form (|w - x + 1| - |w - x - 1|) / 2 would give inf - inf = NaN there.
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     let wi = k * cout;
     for (let gi = 0; gi < cout * 4; gi += 4, wi++) {
       const wv = wt[wi]!;
-      a0 += (Math.abs(wv - lo0) - Math.abs(wv - hi0)) * gp[gi]!;
-      a1 += (Math.abs(wv - lo1) - Math.abs(wv - hi1)) * gp[gi + 1]!;
-      a2 += (Math.abs(wv - lo2) - Math.abs(wv - hi2)) * gp[gi + 2]!;
-      a3 += (Math.abs(wv - lo3) - Math.abs(wv - hi3)) * gp[gi + 3]!;
+      a0 += Math.min(1, Math.max(-1, wv - x0)) * gp[gi]!;
+      a1 += Math.min(1, Math.max(-1, wv - x1)) * gp[gi + 1]!;
+      a2 += Math.min(1, Math.max(-1, wv - x2)) * gp[gi + 2]!;
+      a3 += Math.min(1, Math.max(-1, wv - x3)) * gp[gi + 3]!;
     }
-    a0 *= 0.5; a1 *= 0.5; a2 *= 0.5; a3 *= 0.5;
     const od = dxBase + offs[k]!;
     dxp[od] += a0;
     if (cols > 1) dxp[od + s] += a1;

@@ -1,6 +1,8 @@
-// Differentiable matrix product with torch.matmul's rules (1-D operands, broadcast batch dims).
+// Differentiable matrix product with torch.matmul's rules (1-D operands, broadcast batch dims), and torch's strict
+// mm (2-d) and bmm (3-d, equal batches), which check their shapes and use the same Function.
 import * as K from '@adder/tensor';
-import type { NDArray } from '@adder/tensor';
+import { fmtShape, type NDArray } from '@adder/tensor';
+import { AutogradError } from '../errors';
 import { sumToShape } from '../broadcast';
 import { defineFunction } from '../function';
 import type { Tensor } from '../tensor';
@@ -39,4 +41,26 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (aVec) drop.push(out.ndim - 2);
   if (bVec) drop.push(out.ndim - 1);
   return squeeze(out, drop);
+}
+
+/** Throws unless `a` and `b` have `ndim` dims each and the inner sizes agree (and, for bmm, the batch sizes). */
+function checkMatrices(op: 'mm' | 'bmm', a: Tensor, b: Tensor, ndim: number): void {
+  const what = ndim === 2 ? '2-d matrices' : '3-d batches of matrices';
+  if (a.ndim !== ndim || b.ndim !== ndim) throw new AutogradError(op, `expects ${what}, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (ndim === 3 && a.shape[0] !== b.shape[0]) {
+    throw new AutogradError(op, `batch sizes differ: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (bmm does not broadcast; use matmul)`);
+  }
+  if (a.shape[ndim - 1] !== b.shape[ndim - 2]) {
+    throw new AutogradError(op, `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${a.shape[ndim - 1]} != ${b.shape[ndim - 2]})`);
+  }
+}
+/** torch.mm: the product of two 2-d matrices, (n, m) x (m, p) -> (n, p); no broadcasting (matmul's Function). */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  checkMatrices('mm', a, b, 2);
+  return MatmulFn(a, b);
+}
+/** torch.bmm: batched products of 3-d tensors, (B, n, m) x (B, m, p) -> (B, n, p); batch sizes must be equal. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkMatrices('bmm', a, b, 3);
+  return MatmulFn(a, b);
 }

@@ -1,4 +1,5 @@
 // The error the pickle reader throws: it names the source file, the byte offset and the problem.
+import { oneLine } from '../limits';
 
 /** A pickle that could not be read safely. The message names the source and the byte offset. */
 export class PickleError extends Error {
@@ -7,7 +8,7 @@ export class PickleError extends Error {
     readonly position: number,
     readonly problem: string,
   ) {
-    super(`readPickle ${source}: ${problem} (at byte ${position})`);
+    super(oneLine(`readPickle ${source}: ${problem} (at byte ${position})`));
     this.name = 'PickleError';
   }
 }

@@ -6,6 +6,7 @@ import type { AllowListOptions } from './globals';
 import { resolveGlobal } from './globals';
 import type { PickleExtension, PickleValue } from './values';
 import { PyGlobal, PyObject, PyOrderedDict, describeValue, isDict, isTuple } from './values';
+import { DEFAULT_PICKLE_LIMITS, ResourceLimitError, resolveLimits, type PickleLimits } from '../limits';
 
 /** Options of readPickle. */
 export interface ReadPickleOptions extends AllowListOptions {
@@ -15,6 +16,8 @@ export interface ReadPickleOptions extends AllowListOptions {
   persistentLoad?: (pid: PickleValue) => PickleValue;
   /** How Python 2 str values (STRING/BINSTRING) load: 'latin1' strings (default, as torch and torchvision do) or bytes. */
   py2Strings?: 'latin1' | 'bytes';
+  /** Resource limits (memo entries, values created, int digits); unset ones keep DEFAULT_PICKLE_LIMITS. */
+  limits?: Partial<PickleLimits>;
 }
 
 /** A value read from the middle of a byte stream, and where the pickle ended. */
@@ -30,11 +33,11 @@ function toInt(v: bigint): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-/** Two's-complement little-endian bytes to an integer (LONG1 / LONG4). */
-function decodeLong(bytes: Uint8Array): number | bigint {
+/** Two's-complement little-endian bytes to an integer (LONG1 / LONG4), in linear time: one hex parse, not a shift per byte. */
+export function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  const bigEndian = Buffer.from(bytes).reverse();
+  let v = BigInt(`0x${bigEndian.toString('hex')}`);
   if (bytes[bytes.length - 1]! & 0x80) v -= 1n << BigInt(8 * bytes.length);
   return toInt(v);
 }
@@ -46,6 +49,9 @@ class Unpickler {
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, PickleValue>();
   private readonly source: string;
+  private readonly limits: PickleLimits;
+  /** Values created so far (shared references pushed by GET / DUP are not new values). */
+  private created = 0;
   private opStart = 0;
 
   constructor(
@@ -56,6 +62,11 @@ class Unpickler {
     this.pos = start;
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.source = opts.source ?? '<bytes>';
+    this.limits = resolveLimits(DEFAULT_PICKLE_LIMITS, opts.limits, `readPickle ${this.source}`);
+  }
+
+  private overLimit(limit: keyof PickleLimits, found: string): never {
+    throw new ResourceLimitError(this.source, `pickle byte ${this.opStart}`, limit, this.limits[limit], found);
   }
 
   private fail(problem: string): never {
@@ -107,8 +118,24 @@ class Unpickler {
     return s;
   }
 
+  /** Pushes a newly created value (counted against maxObjects). */
   private push(v: PickleValue): void {
+    if (++this.created > this.limits.maxObjects) this.overLimit('maxObjects', `more than ${this.limits.maxObjects} values`);
     this.stack.push(v);
+  }
+  /** Pushes another reference to an existing value (memo GET, DUP): it costs no new object. */
+  private pushShared(v: PickleValue): void {
+    this.stack.push(v);
+  }
+  private memoPut(i: number, v: PickleValue): void {
+    if (!this.memo.has(i) && this.memo.size >= this.limits.maxMemoEntries) this.overLimit('maxMemoEntries', `more than ${this.limits.maxMemoEntries} memo entries`);
+    this.memo.set(i, v);
+  }
+  /** A decimal text integer (INT / LONG), refused past maxIntDigits as Python refuses int('...') past max_str_digits. */
+  private decimal(s: string): number | bigint {
+    const digits = s.replace(/^[+-]/, '').length;
+    if (digits > this.limits.maxIntDigits) this.overLimit('maxIntDigits', `a text integer of ${digits} digits`);
+    return toInt(BigInt(s));
   }
   private pop(): PickleValue {
     const floor = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
@@ -252,7 +279,7 @@ class Unpickler {
           this.popMark();
           break;
         case OP.DUP:
-          this.push(this.top());
+          this.pushShared(this.top());
           break;
         case OP.NONE:
           this.push(null);
@@ -267,7 +294,7 @@ class Unpickler {
           const s = this.line();
           if (s === '00') this.push(false);
           else if (s === '01') this.push(true);
-          else if (/^[+-]?\d+$/.test(s)) this.push(toInt(BigInt(s)));
+          else if (/^[+-]?\d+$/.test(s)) this.push(this.decimal(s));
           else this.fail(`INT argument '${s}' is not an integer`);
           break;
         }
@@ -283,7 +310,7 @@ class Unpickler {
         case OP.LONG: {
           const s = this.line().replace(/L$/, '');
           if (!/^[+-]?\d+$/.test(s)) this.fail(`LONG argument '${s}' is not an integer`);
-          this.push(toInt(BigInt(s)));
+          this.push(this.decimal(s));
           break;
         }
         case OP.LONG1:
@@ -428,25 +455,25 @@ class Unpickler {
           this.push(new Set(this.popMark()));
           break;
         case OP.GET:
-          this.push(this.memoGet(Number(this.line())));
+          this.pushShared(this.memoGet(Number(this.line())));
           break;
         case OP.BINGET:
-          this.push(this.memoGet(this.u8()));
+          this.pushShared(this.memoGet(this.u8()));
           break;
         case OP.LONG_BINGET:
-          this.push(this.memoGet(this.u32()));
+          this.pushShared(this.memoGet(this.u32()));
           break;
         case OP.PUT:
-          this.memo.set(Number(this.line()), this.top());
+          this.memoPut(Number(this.line()), this.top());
           break;
         case OP.BINPUT:
-          this.memo.set(this.u8(), this.top());
+          this.memoPut(this.u8(), this.top());
           break;
         case OP.LONG_BINPUT:
-          this.memo.set(this.u32(), this.top());
+          this.memoPut(this.u32(), this.top());
           break;
         case OP.MEMOIZE:
-          this.memo.set(this.memo.size, this.top());
+          this.memoPut(this.memo.size, this.top());
           break;
         case OP.GLOBAL: {
           const module = this.line();

@@ -1,4 +1,5 @@
 // The error loadTorchCheckpoint throws: it names the file and the problem.
+import { oneLine } from '../limits';
 
 /** A checkpoint file that could not be read. The message starts with the file name. */
 export class CheckpointError extends Error {
@@ -6,7 +7,7 @@ export class CheckpointError extends Error {
     readonly file: string,
     readonly problem: string,
   ) {
-    super(`loadTorchCheckpoint ${file}: ${problem}`);
+    super(oneLine(`loadTorchCheckpoint ${file}: ${problem}`));
     this.name = 'CheckpointError';
   }
 }

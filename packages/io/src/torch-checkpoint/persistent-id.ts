@@ -22,8 +22,13 @@ export function parsePersistentId(file: string, pid: PickleValue): PickleValue {
   }
   if (view !== undefined && view !== null) {
     // Legacy storage views: (view_key, offset, view_size) into the root storage `key`.
-    if (!Array.isArray(view) || typeof view[1] !== 'number') throw new CheckpointError(file, `storage ${key}: malformed view metadata`);
-    return new TorchStorageRef(type, key, location, numel, view[1]);
+    const [, offset, size] = Array.isArray(view) ? view : [];
+    const isCount = (x: PickleValue | undefined): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (!isCount(offset) || !isCount(size)) {
+      throw new CheckpointError(file, `storage ${key}: a legacy storage view must be (key, offset, size) with non-negative int offset and size, got ${Array.isArray(view) ? `(${view.map(String).join(', ')})` : describeValue(view)}`);
+    }
+    if (offset + size > numel) throw new CheckpointError(file, `storage ${key}: the view of ${size} elements at offset ${offset} runs past the root storage's ${numel} elements`);
+    return new TorchStorageRef(type, key, location, numel, offset);
   }
   return new TorchStorageRef(type, key, location, numel);
 }

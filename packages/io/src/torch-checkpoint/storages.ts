@@ -3,6 +3,7 @@ import { NDArray, Storage, dtypeOf } from '@adder/tensor';
 import type { ElementFormat, TorchStorageRef, TorchStorageType, TorchTensorRef } from '../pickle';
 import { ElementRangeError, TORCH_ELEMENT_SIZE, decodeElements } from '../pickle';
 import { CheckpointError } from './errors';
+import { ResourceLimitError, type TensorLimits } from '../limits';
 
 const STORAGE_FORMAT: Readonly<Record<TorchStorageType, ElementFormat>> = {
   Float: 'f4', Double: 'f8', Half: 'f2', BFloat16: 'bf16', Long: 'i8', Int: 'i4', Short: 'i2', Char: 'i1', Byte: 'u1', Bool: 'b1',
@@ -17,6 +18,7 @@ export class StorageTable {
   constructor(
     private readonly file: string,
     private readonly source: StorageBytesSource,
+    private readonly limits: TensorLimits,
   ) {}
 
   private storageOf(ref: TorchStorageRef): { storage: Storage; numel: number } {
@@ -42,6 +44,15 @@ export class StorageTable {
 
   /** The tensor `name` as an NDArray view (offset, size, stride as pickled) over its decoded storage. */
   tensor(name: string, t: TorchTensorRef): NDArray {
+    // The logical size is checked before the storage is decoded: a stride-0 view of 2^34 elements is refused, not built.
+    const logical = t.size.reduce((a, b) => a * b, 1);
+    const cap = Math.max(t.storage.numel, 1) * this.limits.maxViewExpansion;
+    if (logical > cap) {
+      throw new ResourceLimitError(
+        this.file, `tensor '${name}'`, 'maxViewExpansion', this.limits.maxViewExpansion,
+        `size [${t.size}] (${logical} elements) views a ${t.storage.type}Storage of ${t.storage.numel} elements, more than ${this.limits.maxViewExpansion} times its size`,
+      );
+    }
     const { storage, numel } = this.storageOf(t.storage);
     const offset = t.storageOffset + t.storage.viewOffset;
     // The last element a strided view touches is offset + sum_i (size_i - 1) * stride_i.
