@@ -20,6 +20,7 @@ CASES = [
     ('hardtanhBounds', 'hardtanh(x, -0.7, 0.5)', lambda x: F.hardtanh(x, -0.7, 0.5), X),
     ('leakyRelu', 'leakyRelu(x)', lambda x: F.leaky_relu(x), X),
     ('leakyRelu02', 'leakyRelu(x, 0.2)', lambda x: F.leaky_relu(x, 0.2), X),
+    ('logSigmoid', 'logSigmoid(x)', lambda x: F.logsigmoid(x), X),
     ('log1p', 'log1p(x)', lambda x: torch.log1p(x), XPOS),
     ('sin', 'sin(x)', lambda x: torch.sin(x), X),
     ('cos', 'cos(x)', lambda x: torch.cos(x), X),

@@ -59,15 +59,15 @@ def fmt(v):
 
 
 # ---------------------------------------------------------------- conv2d
-def conv2d_case(name, n, cin, cout, h, w, k, stride, padding, bias, seed):
+def conv2d_case(name, n, cin, cout, h, w, k, stride, padding, bias, seed, dilation=1, groups=1):
     g = gen(seed)
     x = torch.randn(n, cin, h, w, generator=g)
-    weight = torch.randn(cout, cin, k, k, generator=g) / math.sqrt(cin * k * k)
+    weight = torch.randn(cout, cin // groups, k, k, generator=g) / math.sqrt(cin // groups * k * k)
     b = torch.randn(cout, generator=g) if bias else None
     x64 = x.double().requires_grad_()
     w64 = weight.double().requires_grad_()
     b64 = b.double().requires_grad_() if bias else None
-    out = F.conv2d(x64, w64, b64, stride=stride, padding=padding)
+    out = F.conv2d(x64, w64, b64, stride=stride, padding=padding, dilation=dilation, groups=groups)
     grad_out = torch.randn(out.shape, generator=g)
     out.backward(grad_out.double())
     t = {"x": x, "weight": weight}
@@ -76,7 +76,12 @@ def conv2d_case(name, n, cin, cout, h, w, k, stride, padding, bias, seed):
     t.update({"grad_out": grad_out, "expected.out": f32(out), "expected.grad_x": f32(x64.grad), "expected.grad_weight": f32(w64.grad)})
     if bias:
         t["expected.grad_bias"] = f32(b64.grad)
-    write(PARITY, name, {"kind": "op", "op": "conv2d", "stride": stride, "padding": padding}, t)
+    meta = {"kind": "op", "op": "conv2d", "stride": stride, "padding": padding}
+    if dilation != 1:
+        meta["dilation"] = dilation
+    if groups != 1:
+        meta["groups"] = groups
+    write(PARITY, name, meta, t)
 
 
 def conv2d_fixtures():
@@ -85,6 +90,13 @@ def conv2d_fixtures():
     conv2d_case("conv2d-k1-s1-p0-bias", 2, 4, 3, 5, 4, 1, 1, 0, True, 103)
     conv2d_case("conv2d-k1-s2-p1", 2, 3, 2, 6, 7, 1, 2, 1, False, 104)
     conv2d_case("conv2d-k3-s2-p1-bias", 2, 5, 3, 8, 11, 3, 2, 1, True, 105)
+
+
+def conv2d_grouped_fixtures():
+    conv2d_case("conv2d-k3-s1-p1-groups2-bias", 2, 4, 6, 7, 6, 3, 1, 1, True, 106, groups=2)
+    conv2d_case("conv2d-k3-s2-p1-depthwise", 2, 3, 6, 8, 7, 3, 2, 1, False, 107, groups=3)
+    conv2d_case("conv2d-k3-s1-p2-d2-bias", 2, 3, 4, 9, 8, 3, 1, 2, True, 108, dilation=2)
+    conv2d_case("conv2d-k2-s1-p1-d3-groups2", 1, 4, 2, 8, 9, 2, 1, 1, False, 109, dilation=3, groups=2)
 
 
 # ---------------------------------------------------------------- batch_norm2d
@@ -134,18 +146,24 @@ def batch_norm_fixtures():
 
 
 # ---------------------------------------------------------------- cross_entropy
-def cross_entropy_case(name, logits, target, label_smoothing=None, ignore_index=None):
+def cross_entropy_case(name, logits, target, label_smoothing=None, ignore_index=None, weight=None):
     l64 = logits.double().requires_grad_()
-    loss = F.cross_entropy(l64, target, ignore_index=-100 if ignore_index is None else ignore_index,
-                           label_smoothing=0.0 if label_smoothing is None else label_smoothing)
+    # probability targets are float, class indices int64; a per-class weight is an input tensor
+    t = target.double() if target.is_floating_point() else target
+    loss = F.cross_entropy(l64, t, ignore_index=-100 if ignore_index is None else ignore_index,
+                           label_smoothing=0.0 if label_smoothing is None else label_smoothing,
+                           weight=None if weight is None else weight.double())
     loss.backward()
     meta = {"kind": "op", "op": "cross_entropy"}
     if label_smoothing is not None:
         meta["label_smoothing"] = fmt(label_smoothing)
     if ignore_index is not None:
         meta["ignore_index"] = fmt(ignore_index)
-    write(PARITY, name, meta, {"logits": logits, "target": target.to(torch.int64),
-                               "expected.loss": f32(loss), "expected.grad_logits": f32(l64.grad)})
+    tensors = {"logits": logits, "target": target if target.is_floating_point() else target.to(torch.int64),
+               "expected.loss": f32(loss), "expected.grad_logits": f32(l64.grad)}
+    if weight is not None:
+        tensors["weight"] = weight
+    write(PARITY, name, meta, tensors)
 
 
 def cross_entropy_fixtures():
@@ -162,6 +180,93 @@ def cross_entropy_fixtures():
     t_default[2] = -100
     cross_entropy_case("cross_entropy-ignore-default-smoothing", logits, t_default, label_smoothing=0.2)
     cross_entropy_case("cross_entropy-scale-30", 30 * torch.randn(8, 10, generator=g), torch.randint(0, 10, (8,), generator=g))
+
+
+def cross_entropy_mode_fixtures():
+    g = gen(310)
+    logits = torch.randn(6, 5, generator=g)
+    target = torch.randint(0, 5, (6,), generator=g)
+    weight = torch.rand(5, generator=g) + 0.25
+    cross_entropy_case("cross_entropy-weight", logits, target, weight=weight)
+    t_ign = target.clone()
+    t_ign[2] = 1
+    cross_entropy_case("cross_entropy-weight-ignore-smoothing", logits, t_ign, label_smoothing=0.1, ignore_index=1, weight=weight)
+    nd = torch.randn(2, 4, 3, 5, generator=g)
+    cross_entropy_case("cross_entropy-nd", nd, torch.randint(0, 4, (2, 3, 5), generator=g))
+    cross_entropy_case("cross_entropy-probabilities-nd", nd, torch.softmax(torch.randn(2, 4, 3, 5, generator=g), 1), label_smoothing=0.05)
+    cross_entropy_case("cross_entropy-probabilities-weight", logits, torch.softmax(torch.randn(6, 5, generator=g), 1), weight=weight)
+
+
+# ---------------------------------------------------------------- norms, pooling and element-wise losses
+def generic_op_case(name, op, meta, inputs, fn, consts=None):
+    """Float32 inputs (each differentiated) and consts (not); the output and every input's gradient of
+    sum(out * grad_out) computed in float64 (a scalar output is differentiated directly)."""
+    ins = {k: v.double().requires_grad_() for k, v in inputs.items()}
+    out = fn(**ins, **{k: v.double() if v.is_floating_point() else v for k, v in (consts or {}).items()})
+    t = dict(inputs)
+    t.update(consts or {})
+    if out.dim() > 0:
+        grad_out = torch.randn(out.shape, generator=gen(len(name)))
+        out.backward(grad_out.double())
+        t["grad_out"] = grad_out
+    else:
+        out.backward()
+    t["expected.out"] = f32(out)
+    for k, v in ins.items():
+        t["expected.grad_" + k] = f32(v.grad)
+    write(PARITY, name, {"kind": "op", "op": op, **meta}, t)
+
+
+def layer_fixtures():
+    g = gen(320)
+    x = torch.randn(3, 4, 5, generator=g) * 2 + 1
+    generic_op_case("layer_norm-last", "layer_norm", {"normalized_shape": "5", "eps": fmt(1e-5)},
+                    {"x": x, "weight": torch.randn(5, generator=g), "bias": torch.randn(5, generator=g)},
+                    lambda x, weight, bias: F.layer_norm(x, [5], weight, bias, 1e-5))
+    generic_op_case("layer_norm-2d-eps", "layer_norm", {"normalized_shape": "4,5", "eps": fmt(1e-3)},
+                    {"x": x, "weight": torch.randn(4, 5, generator=g), "bias": torch.randn(4, 5, generator=g)},
+                    lambda x, weight, bias: F.layer_norm(x, [4, 5], weight, bias, 1e-3))
+    img = torch.randn(2, 6, 5, 4, generator=g)
+    for groups in [1, 2, 6]:
+        generic_op_case(f"group_norm-g{groups}", "group_norm", {"num_groups": groups, "eps": fmt(1e-5)},
+                        {"x": img, "weight": torch.randn(6, generator=g), "bias": torch.randn(6, generator=g)},
+                        lambda x, weight, bias: F.group_norm(x, groups, weight, bias, 1e-5))
+    pool_in = torch.randn(2, 3, 9, 8, generator=g)
+    for name, k, s, p, ceil, cip in [("k3-s2-p1-ceil", 3, 2, 1, True, True), ("k3-s2-p1-nopad", 3, 2, 1, False, False),
+                                     ("k2-s3-p1-ceil-nopad", 2, 3, 1, True, False), ("k3-s2-ceil", 3, 2, 0, True, True)]:
+        generic_op_case("avg_pool2d-" + name, "avg_pool2d",
+                        {"kernel_size": k, "stride": s, "padding": p, "ceil_mode": fmt(ceil), "count_include_pad": fmt(cip)},
+                        {"x": pool_in}, lambda x: F.avg_pool2d(x, k, s, p, ceil_mode=ceil, count_include_pad=cip))
+    for size in [(1, 1), (3, 3), (4, 5), (2, 7)]:
+        label = f"{size[0]}x{size[1]}"
+        generic_op_case("adaptive_avg_pool2d-" + label, "adaptive_avg_pool2d", {"output_size": f"{size[0]},{size[1]}"},
+                        {"x": pool_in}, lambda x: F.adaptive_avg_pool2d(x, size))
+        generic_op_case("adaptive_max_pool2d-" + label, "adaptive_max_pool2d", {"output_size": f"{size[0]},{size[1]}"},
+                        {"x": pool_in}, lambda x: F.adaptive_max_pool2d(x, size))
+
+
+def loss_fixtures():
+    g = gen(330)
+    x = torch.randn(4, 6, generator=g) * 2
+    y = torch.randn(4, 6, generator=g)
+    for red in ["mean", "sum"]:
+        generic_op_case("l1_loss-" + red, "l1_loss", {"reduction": red}, {"input": x, "target": y},
+                        lambda input, target: F.l1_loss(input, target, reduction=red))
+        generic_op_case("mse_loss-" + red, "mse_loss", {"reduction": red}, {"input": x, "target": y},
+                        lambda input, target: F.mse_loss(input, target, reduction=red))
+    for beta in [1.0, 0.25]:
+        generic_op_case(f"smooth_l1_loss-beta{beta}", "smooth_l1_loss", {"reduction": "mean", "beta": fmt(beta)}, {"input": x, "target": y},
+                        lambda input, target: F.smooth_l1_loss(input, target, beta=beta))
+    logits = torch.randn(5, 3, generator=g) * 4
+    logits[0, 1] = 30.0
+    logits[3, 2] = -35.0
+    probs = torch.rand(5, 3, generator=g)
+    generic_op_case("bce_with_logits-mean", "binary_cross_entropy_with_logits", {"reduction": "mean"},
+                    {"input": logits, "target": probs}, lambda input, target: F.binary_cross_entropy_with_logits(input, target))
+    generic_op_case("bce_with_logits-weight-pos_weight-sum", "binary_cross_entropy_with_logits", {"reduction": "sum"},
+                    {"input": logits, "target": probs},
+                    lambda input, target, weight, pos_weight: F.binary_cross_entropy_with_logits(input, target, weight, reduction="sum", pos_weight=pos_weight),
+                    {"weight": torch.rand(5, 1, generator=g) + 0.5, "pos_weight": torch.rand(3, generator=g) * 3})
 
 
 # ---------------------------------------------------------------- sgd
@@ -389,7 +494,9 @@ def distillation_fixtures():
 
 def main():
     only = set(sys.argv[1:])
-    steps = [("conv2d", conv2d_fixtures), ("batch_norm2d", batch_norm_fixtures), ("cross_entropy", cross_entropy_fixtures),
+    steps = [("conv2d", conv2d_fixtures), ("conv2d_grouped", conv2d_grouped_fixtures), ("batch_norm2d", batch_norm_fixtures),
+             ("cross_entropy", cross_entropy_fixtures), ("cross_entropy_modes", cross_entropy_mode_fixtures), ("layers", layer_fixtures),
+             ("losses", loss_fixtures),
              ("sgd", sgd_fixtures), ("distillation", distillation_fixtures), ("adder2d", adder_fixtures), ("models", model_fixtures),
              ("architecture", architecture_fixtures), ("official", official_fixtures)]
     for label, fn in steps:

@@ -10,6 +10,7 @@ import { NDArray } from '@adder/tensor';
 import { compareTensor } from '../src/parity/compare';
 import { numberListOption } from '../src/parity/fixture-io';
 import { CHECKPOINT_DIR } from '../src/parity/handlers/checkpoint';
+import { OP_HANDLERS } from '../src/parity/registry';
 import { listFixtures, runFixture } from '../src/parity/run';
 import { TOLERANCES } from '../src/parity/tolerances';
 
@@ -29,6 +30,8 @@ describe('parity with PyTorch (committed fixtures)', () => {
     for (const k of ['op:conv2d', 'op:batch_norm2d', 'op:cross_entropy', 'op:sgd', 'op:adder2d', 'model:train', 'model:eval']) {
       expect(kinds).toContain(k);
     }
+    // every registered op handler has at least one fixture
+    for (const op of Object.keys(OP_HANDLERS)) expect(kinds).toContain(`op:${op}`);
   });
 
   it.each(fixtures.map((p) => [basename(p), p]))('%s passes', (_name, path) => {
@@ -89,7 +92,7 @@ describe('the harness fails what it should', () => {
     expect(kind.error).toMatch(/kind: unknown kind 'mystery' \(known kinds: op, model, checkpoint\)/);
     const op = runFixture(variant(conv, 'op', (_t, m) => (m.op = 'conv3d')));
     expect(op.pass).toBe(false);
-    expect(op.error).toMatch(/unknown op 'conv3d' \(known ops: conv2d, batch_norm2d, cross_entropy, distillation, sgd, adder2d\)/);
+    expect(op.error).toMatch(/unknown op 'conv3d' \(known ops: conv2d, batch_norm2d, cross_entropy, distillation, sgd, adder2d, layer_norm, group_norm, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, l1_loss, mse_loss, smooth_l1_loss, binary_cross_entropy_with_logits\)/);
     const none = runFixture(variant(conv, 'none', (_t, m) => delete m.kind));
     expect(none.error).toMatch(/no 'kind' in __metadata__/);
     const model = runFixture(variant('model-resnet20-eval.safetensors', 'model', (_t, m) => (m.model = 'vgg16')));

@@ -9,6 +9,8 @@ import { Generator, NDArray, Storage, fmtShape, numelOf, sameShape, type DType }
 // Through the package entry, so that importing this module alone registers every Function and attaches Tensor's methods.
 import { AutogradError, Tensor, getFunction, gradcheck, listFunctions, type GradcheckOptions } from './index';
 
+export { loadGoldenCases, goldenArray, checkGoldenCase, type GoldenCase, type GoldenArray, type GoldenCall } from './golden-cases';
+
 // ---------------------------------------------------------------- case tables
 
 /** One registered Function's check: a gradcheck property, or (for surrogate gradients) an oracle of its declared backward. */

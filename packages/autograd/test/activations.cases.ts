@@ -1,6 +1,6 @@
 // Gradcheck cases for the activations, keyed by Function name (ops/activations.ts; run by activations.test.ts).
 import fc from 'fast-check';
-import { cos, elu, gelu, hardtanh, leakyRelu, log1p, silu, sin, softplus, type Tensor } from '@adder/autograd';
+import { cos, elu, gelu, hardtanh, leakyRelu, log1p, logSigmoid, silu, sin, softplus, type Tensor } from '@adder/autograd';
 import { gradcheckCase, shapeArb, tensorArb, type CaseTable, type GradProblem, type ValueSpec } from '@adder/autograd/testing';
 
 /** A unary problem on a drawn shape and layout. */
@@ -23,6 +23,7 @@ export const cases: CaseTable = {
   elu: gradcheckCase(fc.oneof(unary((x) => elu(x), wide), unary((x) => elu(x, 0.5), { ...wide, kinks: [0] }))),
   // beta 2, threshold 1: the switch to the identity at x = 0.5 is a kink (of size e^-1 / (1 + e^-1))
   softplus: gradcheckCase(fc.oneof(unary((x) => softplus(x), { min: -5, max: 5 }), unary((x) => softplus(x, 2, 1), { ...wide, kinks: [0.5] }))),
+  logSigmoid: gradcheckCase(unary(logSigmoid, { min: -30, max: 30 })),
   log1p: gradcheckCase(unary(log1p, { min: -0.5, max: 3 })),
   sin: gradcheckCase(unary(sin, wide)),
   cos: gradcheckCase(unary(cos, wide)),

@@ -5,13 +5,14 @@ import { conv2d, fold, unfold, type Tensor } from '@adder/autograd';
 import { gradcheckCase, tensorArb, type CaseTable, type GradProblem } from '@adder/autograd/testing';
 import { imageArb, windowOptions } from './windows';
 
+/** A conv2d problem on a drawn geometry and layout, with groups 1-3 (Cin and Cout multiples of it) and an optional bias. */
 const conv2dProblems: fc.Arbitrary<GradProblem> = fc
-  .tuple(imageArb(false), fc.integer({ min: 1, max: 3 }), fc.boolean())
-  .chain(([{ n, c, h, w }, cout, withBias]) =>
-    fc.tuple(tensorArb([n, c, h.size, w.size]), tensorArb([cout, c, h.k, w.k]), tensorArb([cout]), fc.constant({ h, w, withBias })),
+  .tuple(imageArb(false), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.boolean())
+  .chain(([{ n, c, h, w }, groups, coutPer, withBias]) =>
+    fc.tuple(tensorArb([n, c * groups, h.size, w.size]), tensorArb([coutPer * groups, c, h.k, w.k]), tensorArb([coutPer * groups]), fc.constant({ h, w, withBias, groups })),
   )
-  .map(([x, wt, b, { h, w, withBias }]) => {
-    const options = { stride: [h.s, w.s], padding: [h.p, w.p], dilation: [h.d, w.d] };
+  .map(([x, wt, b, { h, w, withBias, groups }]) => {
+    const options = { stride: [h.s, w.s], padding: [h.p, w.p], dilation: [h.d, w.d], groups };
     return withBias
       ? { inputs: [x, wt, b], fn: (xx: Tensor, ww: Tensor, bb: Tensor) => conv2d(xx, ww, bb, options) }
       : { inputs: [x, wt], fn: (xx: Tensor, ww: Tensor) => conv2d(xx, ww, null, options) };

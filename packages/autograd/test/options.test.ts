@@ -7,9 +7,9 @@ const x = randn([1, 1, 4, 4], { dtype: 'float64' });
 
 describe('unsupported options are refused by name', () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ['avgPool2d ceilMode', () => avgPool2d(x, { kernelSize: 2, ceilMode: true } as never), /^avgPool2d: option ceilMode: true is not supported/],
-    ['avgPool2d countIncludePad false', () => avgPool2d(x, { kernelSize: 2, countIncludePad: false } as never), /^avgPool2d: option countIncludePad: false is not supported \(only countIncludePad true is implemented/],
-    ['conv2d groups', () => conv2d(x, zeros([1, 1, 1, 1], { dtype: 'float64' }), null, { groups: 2 } as never), /^conv2d: option groups: 2 is not supported/],
+    ['avgPool2d ceilMode not a boolean', () => avgPool2d(x, { kernelSize: 2, ceilMode: 'yes' } as never), /^avgPool2d: ceilMode must be a boolean, got "yes"$/],
+    ['avgPool2d countIncludePad not a boolean', () => avgPool2d(x, { kernelSize: 2, countIncludePad: 0 } as never), /^avgPool2d: countIncludePad must be a boolean, got 0$/],
+    ['conv2d groups not dividing the channels', () => conv2d(x, zeros([1, 1, 1, 1], { dtype: 'float64' }), null, { groups: 2 } as never), /^conv2d: groups 2 must divide input channels 1/],
   ];
   for (const [name, run, message] of cases) {
     it(name, () => {

@@ -1,6 +1,6 @@
 // Gradcheck cases for the pooling Functions, keyed by Function name (ops/pool.ts; run by pool.test.ts).
 import fc from 'fast-check';
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@adder/autograd';
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d, type Tensor } from '@adder/autograd';
 import { gradcheckCase, tensorArb, type CaseTable, type GradProblem, type ValueSpec } from '@adder/autograd/testing';
 import { imageArb } from './windows';
 
@@ -33,10 +33,29 @@ const dilatedMaxPool: fc.Arbitrary<GradProblem> = fc
     }));
   });
 
+/** An average-pooling problem with drawn ceilMode and countIncludePad. */
+const avgPoolModes: fc.Arbitrary<GradProblem> = fc
+  .tuple(imageArb(true), fc.boolean(), fc.boolean())
+  .chain(([g, ceilMode, countIncludePad]) => fc.tuple(tensorArb([g.n, g.c, g.h.size, g.w.size]), fc.constant({ ...g, ceilMode, countIncludePad })))
+  .map(([x, { h, w, ceilMode, countIncludePad }]) => ({
+    inputs: [x],
+    fn: (t: Tensor) => avgPool2d(t, { kernelSize: [h.k, w.k], stride: [h.s, w.s], padding: [h.p, w.p], ceilMode, countIncludePad }),
+  }));
+
+/** An adaptive pooling problem: a drawn (N, C, H, W) input (1-7 per side) and output size (1-5 per side, or null). */
+function adaptiveProblems(f: (x: Tensor, size: (number | null)[]) => Tensor, spec: ValueSpec = {}): fc.Arbitrary<GradProblem> {
+  const side = fc.integer({ min: 1, max: 7 });
+  const out = fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(null));
+  return fc
+    .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), side, side, out, out)
+    .chain(([n, c, h, w, oh, ow]) => tensorArb([n, c, h, w], spec).map((x) => ({ inputs: [x], fn: (t: Tensor) => f(t, [oh, ow]) })));
+}
+
 /** Pooling Functions -> their gradcheck cases. */
 export const cases: CaseTable = {
   // distinct values: no ties inside a window, where max is not differentiable
   maxPool2d: gradcheckCase(fc.oneof(poolProblems((x, o) => maxPool2d(x, o), { distinct: true }), dilatedMaxPool), { numRuns: 30 }),
-  avgPool2d: gradcheckCase(poolProblems((x, o) => avgPool2d(x, o)), { numRuns: 20 }),
-  adaptiveAvgPool2d: gradcheckCase(poolProblems((x) => adaptiveAvgPool2d(x, 1)), { numRuns: 20 }),
+  avgPool2d: gradcheckCase(fc.oneof(poolProblems((x, o) => avgPool2d(x, o)), avgPoolModes), { numRuns: 30 }),
+  adaptiveAvgPool2d: gradcheckCase(fc.oneof(poolProblems((x) => adaptiveAvgPool2d(x, 1)), adaptiveProblems((x, s) => adaptiveAvgPool2d(x, s))), { numRuns: 30 }),
+  adaptiveMaxPool2d: gradcheckCase(adaptiveProblems((x, s) => adaptiveMaxPool2d(x, s), { distinct: true }), { numRuns: 30 }),
 };

@@ -34,11 +34,15 @@ export { Linear, type LinearOptions } from './layers/linear';
 export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './layers/batch-norm';
 export { recalibrateBatchNorm } from './bn-recalibration';
 export { ReLU, Flatten, Identity } from './layers/simple';
-export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type PoolLayerOptions, type MaxPoolLayerOptions, type AvgPoolLayerOptions } from './layers/pooling';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, type PoolLayerOptions, type MaxPoolLayerOptions, type AvgPoolLayerOptions, type AdaptiveSize } from './layers/pooling';
+export { LayerNorm, GroupNorm, type LayerNormOptions, type GroupNormOptions } from './layers/norm';
 export { Dropout, type DropoutOptions } from './layers/dropout';
 export { Sequential } from './layers/sequential';
 export { batchNorm, type BatchNormOptions } from './functions/batch-norm';
-export { crossEntropy, nllLoss, mseLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
+export { layerNorm, groupNorm, type NormOptions } from './functions/layer-norm';
+export { linear } from './functions/linear';
+export { crossEntropy, nllLoss, type Reduction, type ClassTarget, type ClassLossOptions } from './loss';
+export { mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, type SmoothL1LossOptions, type BCEWithLogitsOptions } from './regression-loss';
 export { klDiv, distillationLoss, type KLReduction, type DistillationOptions } from './distillation';
 export { topkAccuracy, topkCorrect } from './metrics';
 // Moved to @adder/io (safetensors, the .pth loader and the safe pickle reader); re-exported here for one release only.

@@ -3,7 +3,7 @@ import { gradcheck, Tensor, tensor } from '@adder/autograd';
 import { Generator, randn as ndRandn, type NDArray } from '@adder/tensor';
 import { describe, expect, it } from 'vitest';
 import { makeTensor } from '@adder/autograd/testing';
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Identity, Linear, ReLU, Sequential, type Module } from '../src/index';
+import { AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Identity, Linear, ReLU, Sequential, type Module } from '../src/index';
 import { maxAbsDiff, naiveConv2d, naiveLinear, naivePool2d } from './helpers/naive';
 
 function input(shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float32'): Tensor {
@@ -195,5 +195,24 @@ describe('BatchNorm layers: gradcheck and bad input', () => {
     expect(() => m.call(input([2, 4, 3], 1))).toThrow(/BatchNorm2d '1': expected a 4-D input \(N, C, H, W\), got shape \[2, 4, 3\]/);
     expect(() => m.call(input([2, 3, 2, 2], 1))).toThrow(/BatchNorm2d '1': expected 4 channels at dim 1/);
     expect(() => new BatchNorm1d(3).call(input([2, 3, 2, 2], 1))).toThrow(/BatchNorm1d: expected a 2-D or 3-D input \(N, C\) or \(N, C, L\)/);
+  });
+});
+
+describe("the pooling layers' new options (values: autograd's pool tests and pnpm parity)", () => {
+  it('AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d and grouped Conv2d have torch shapes and reprs', () => {
+    const x = makeTensor([2, 4, 7, 5], 'permuted', 3, {}, false);
+    const avg = new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false });
+    expect(avg.call(x).shape).toEqual([2, 4, 4, 3]);
+    expect(avg.toString()).toBe('AvgPool2d(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)');
+    expect(new AdaptiveAvgPool2d([3, null]).call(x).shape).toEqual([2, 4, 3, 5]);
+    expect(new AdaptiveAvgPool2d([3, null]).toString()).toBe('AdaptiveAvgPool2d(output_size=(3, None))');
+    expect(new AdaptiveMaxPool2d(2).call(x).shape).toEqual([2, 4, 2, 2]);
+    expect(new AdaptiveMaxPool2d(2).toString()).toBe('AdaptiveMaxPool2d(output_size=2)');
+    expect(() => new AdaptiveMaxPool2d(0)).toThrow(/^AdaptiveMaxPool2d: outputSize must be an integer >= 1/);
+    const conv = new Conv2d(4, 6, 3, { groups: 2, dilation: 2, padding: 2 });
+    expect(conv.weight.data.shape).toEqual([6, 2, 3, 3]);
+    expect(conv.call(x.cast('float32')).shape).toEqual([2, 6, 7, 5]);
+    expect(conv.toString()).toBe('Conv2d(4, 6, kernel_size=(3, 3), stride=(1, 1), padding=(2, 2), dilation=(2, 2), groups=2)');
+    expect(() => new Conv2d(4, 6, 3, { groups: 3 })).toThrow(/^Conv2d: groups 3 must be a positive integer dividing inChannels 4 and outChannels 6$/);
   });
 });

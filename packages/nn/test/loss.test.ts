@@ -62,7 +62,7 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(f64(X), [1, 3, 0, 0])).toThrow(/crossEntropy: target 3 at index 1 is out of range for 3 classes/);
     expect(() => crossEntropy(f64(X), [1, -1, 0, 0])).toThrow(/target -1 at index 1 is out of range/);
     expect(() => crossEntropy(f64(X), [1, 2])).toThrow(/crossEntropy: expected 4 targets for an input of shape \[4, 3\], got 2/);
-    expect(() => crossEntropy(tensor([1, 2, 3]), [0])).toThrow(/crossEntropy: expected input of shape \(N, C\), got \[3\]/);
+    expect(() => crossEntropy(tensor([1, 2, 3]), [0])).toThrow(/crossEntropy: expected input of shape \(N, C\) or \(N, C, d1, \.\.\.\), got \[3\]/);
     expect(() => crossEntropy(f64(X), [0, 0, 0, 0], { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be in \[0, 1\]/);
   });
 });

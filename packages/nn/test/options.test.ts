@@ -10,10 +10,10 @@ const target = [2, 0];
 const bn = (o: object): unknown => batchNorm(randn([2, 3], { dtype: 'float64' }), ones([3], 'float64'), zeros([3], 'float64'), { useBatchStats: true, eps: 1e-5, ...o } as never);
 
 const cases: [string, () => unknown, RegExp][] = [
-  ['crossEntropy weight', () => crossEntropy(logits, target, { weight: fromArray([1, 2, 3], 'float64') } as never), /^crossEntropy: option weight: an NDArray is not supported \(per-class weights are not implemented\)$/],
-  ['crossEntropy weight as an array', () => crossEntropy(logits, target, { weight: [1, 2, 3] } as never), /^crossEntropy: option weight: \[1,2,3\] is not supported/],
-  ['nllLoss weight', () => nllLoss(logits.logSoftmax(1), target, { weight: [1, 2, 3] } as never), /^nllLoss: option weight: \[1,2,3\] is not supported/],
-  ['crossEntropy unknown key', () => crossEntropy(logits, target, { label_smoothing: 0.1 } as never), /^crossEntropy: unknown option 'label_smoothing' \(expected one of reduction, ignoreIndex, labelSmoothing, weight\)$/],
+  ['crossEntropy weight of the wrong size', () => crossEntropy(logits, target, { weight: fromArray([1, 2], 'float64') } as never), /^crossEntropy: weight must have shape \[3\] \(one per class\), got \[2\]$/],
+  ['crossEntropy weight as an array', () => crossEntropy(logits, target, { weight: [1, 2, 3] } as never), /^crossEntropy: weight must be a Tensor or NDArray of 3 class weights, got object$/],
+  ['nllLoss weight as an array', () => nllLoss(logits.logSoftmax(1), target, { weight: [1, 2, 3] } as never), /^nllLoss: weight must be a Tensor or NDArray of 3 class weights/],
+  ['crossEntropy unknown key', () => crossEntropy(logits, target, { label_smoothing: 0.1 } as never), /^crossEntropy: unknown option 'label_smoothing' \(expected one of reduction, weight, ignoreIndex, labelSmoothing\)$/],
   ['crossEntropy bad reduction', () => crossEntropy(logits, target, { reduction: 'batchmean' } as never), /^crossEntropy: reduction must be one of 'mean', 'sum', 'none', got "batchmean"$/],
   ['nllLoss labelSmoothing', () => nllLoss(logits.logSoftmax(1), target, { labelSmoothing: 0.1 } as never), /^nllLoss: unknown option 'labelSmoothing'/],
   ['mseLoss unknown key', () => mseLoss(logits, logits, { reduce: false } as never), /^mseLoss: unknown option 'reduce' \(expected one of reduction\)$/],
@@ -23,8 +23,8 @@ const cases: [string, () => unknown, RegExp][] = [
   ['batchNorm unknown key', () => bn({ momentum: 0.1 }), /^batchNorm: unknown option 'momentum'/],
   ['MaxPool2d ceilMode not a boolean', () => new MaxPool2d(2, { ceilMode: 'yes' } as never), /^MaxPool2d: ceilMode must be a boolean, got "yes"$/],
   ['MaxPool2d unknown key', () => new MaxPool2d(2, { kernelSize: 3 } as never), /^MaxPool2d: unknown option 'kernelSize'/],
-  ['AvgPool2d ceilMode', () => new AvgPool2d(2, { ceilMode: true } as never), /^AvgPool2d: option ceilMode: true is not supported/],
-  ['AvgPool2d countIncludePad false', () => new AvgPool2d(2, { countIncludePad: false } as never), /^AvgPool2d: option countIncludePad: false is not supported/],
+  ['AvgPool2d ceilMode not a boolean', () => new AvgPool2d(2, { ceilMode: 1 } as never), /^AvgPool2d: ceilMode must be a boolean, got 1$/],
+  ['AvgPool2d countIncludePad not a boolean', () => new AvgPool2d(2, { countIncludePad: 'no' } as never), /^AvgPool2d: countIncludePad must be a boolean, got "no"$/],
   ['AvgPool2d unknown key', () => new AvgPool2d(2, { divisorOverride: 1 } as never), /^AvgPool2d: unknown option 'divisorOverride'/],
 ];
 

@@ -16,7 +16,8 @@ export { convOutputSize, windowGeometry, type WindowGeometry, type IntPair, type
 export { im2colImage, col2imImageAdd } from './im2col';
 export { unfold, fold } from './unfold';
 export { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d';
-export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d1, adaptiveAvgPool2d1Backward, type Pool2dOptions, type MaxPool2dOptions, type MaxPoolResult } from './pool';
+export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d } from './adaptive-pool';
+export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d1, adaptiveAvgPool2d1Backward, type Pool2dOptions, type AvgPool2dOptions, type MaxPool2dOptions, type MaxPoolResult } from './pool';
 export { pad } from './pad';
 export { concat, stack } from './concat';
 export { fromInt64 } from './creation';

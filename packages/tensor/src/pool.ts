@@ -1,5 +1,5 @@
-// 2-D pooling with PyTorch's semantics: max with argmax indices (also dilated and in ceil mode), average with
-// count_include_pad=true and ceil_mode=false, adaptive average to 1x1, and the backward of each.
+// 2-D pooling with PyTorch's semantics: max with argmax indices (also dilated and in ceil mode), average (also in
+// ceil mode and without count_include_pad), adaptive average to 1x1, and the backward of each.
 //
 // The forward loops are registered kernels ('pool.maxPool2d', 'pool.avgPool2d', 'pool.adaptiveAvgPool2d1'):
 // 'js' is the loop here (the oracle), 'simd' the WebAssembly SIMD128 twin in ./simd/pool-simd.ts for float32
@@ -19,6 +19,15 @@ export interface Pool2dOptions {
   kernelSize: IntPair;
   stride?: IntPair;
   padding?: IntPair;
+}
+
+/**
+ * Options of avgPool2d: Pool2dOptions plus ceilMode (default false) and countIncludePad (default true), as torch's.
+ * With countIncludePad false the divisor counts only the taps inside the input.
+ */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
 }
 
 /** Options of maxPool2d: Pool2dOptions plus dilation (default 1) and ceilMode (default false), as torch. */
@@ -82,6 +91,20 @@ function windowRanges(outSize: number, stride: number, pad: number, kernel: numb
 }
 
 /**
+ * The per-axis divisor factor of avgPool2d's windows, as torch's avg_pool2d: with countIncludePad the window
+ * clipped to the padded input (end at most in + pad), without it the window clipped to the input itself.
+ */
+function windowCounts(outSize: number, stride: number, pad: number, kernel: number, inSize: number, countIncludePad: boolean): Float64Array {
+  const counts = new Float64Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const first = o * stride - pad;
+    const end = Math.min(first + kernel, inSize + pad);
+    counts[o] = countIncludePad ? end - first : Math.min(end, inSize) - Math.max(first, 0);
+  }
+  return counts;
+}
+
+/**
  * The input planes of a pooling kernel: element (b, ch, h, w) of the (n, c, height, width) input is
  * x[xOff + b*sN + ch*sC + h*sH + w*sW]; outputs are contiguous (n, c, outH, outW).
  */
@@ -100,7 +123,7 @@ function planesOf(x: NDArray): PoolPlanes {
 
 /** Kernel 'pool.maxPool2d': values (x's dtype) and int32 argmax indices of every window. */
 export type MaxPool2dKernel = (x: PoolPlanes, g: WindowGeometry, values: TypedArray, indices: Int32Array) => void;
-/** Kernel 'pool.avgPool2d': the window means (count_include_pad). */
+/** Kernel 'pool.avgPool2d': the window means (count_include_pad, not in ceil mode). */
 export type AvgPool2dKernel = (x: PoolPlanes, g: WindowGeometry, out: TypedArray) => void;
 /** Kernel 'pool.adaptiveAvgPool2d1': the mean of each plane. */
 export type AdaptiveAvgPool2d1Kernel = (x: PoolPlanes, out: TypedArray) => void;
@@ -143,14 +166,21 @@ export const maxPool2dJs: MaxPool2dKernel = (x, g, vd, id) => {
   }
 };
 
-/** The js average pooling loop (the oracle of the simd one): float64 window sums divided by kh*kw. */
-export const avgPool2dJs: AvgPool2dKernel = (x, g, yd) => {
+/** The js average pooling loop (the oracle of the simd one): float64 window sums divided by kh*kw (count_include_pad). */
+export const avgPool2dJs: AvgPool2dKernel = (x, g, yd) => avgPool2dWindows(x, g, yd, true);
+
+/**
+ * Average pooling over every window (also in ceil mode): float64 window sums divided by the window's count,
+ * padding taps counted or not as countIncludePad (torch's avg_pool2d divide_factor).
+ */
+function avgPool2dWindows(x: PoolPlanes, g: WindowGeometry, yd: TypedArray, countIncludePad: boolean): void {
   const { n, c, height, width, sN, sC, sH, sW } = x;
   const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
   const rows = windowRanges(outH, sh, ph, kh, height);
   const cols = windowRanges(outW, sw, pw, kw, width);
+  const rowCounts = windowCounts(outH, sh, ph, kh, height, countIncludePad);
+  const colCounts = windowCounts(outW, sw, pw, kw, width, countIncludePad);
   const xd = x.x;
-  const area = kh * kw;
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -166,12 +196,12 @@ export const avgPool2dJs: AvgPool2dKernel = (x, g, yd) => {
             const row = plane + h * sH;
             for (let w = w0; w < w1; w++) sum += xd[row + w * sW]!;
           }
-          yd[o++] = sum / area;
+          yd[o++] = sum / (rowCounts[oh]! * colCounts[ow]!);
         }
       }
     }
   }
-};
+}
 
 /** The js adaptive 1x1 loop (the oracle of the simd one): each plane summed serially in float64. */
 export const adaptiveAvgPool2d1Js: AdaptiveAvgPool2d1Kernel = (x, yd) => {
@@ -256,39 +286,27 @@ export function maxPool2dBackward(gradOut: NDArray, indices: NDArray, inputShape
   return new NDArray(out, [n, c, height, width]);
 }
 
-/** Average pooling as torch.nn.functional.avg_pool2d with count_include_pad=True: each window sums and divides by kh*kw. */
-export function avgPool2d(x: NDArray, options: Pool2dOptions): NDArray {
-  x.assertFloat('avgPool2d');
-  const g = poolGeometry('avgPool2d', x.shape, options);
-  const [n, c] = x.shape as [number, number];
-  const out = Storage.alloc(x.dtype, n * c * g.outH * g.outW);
-  getKernel<AvgPool2dKernel>('pool.avgPool2d')(planesOf(x), g, out.data);
-  return new NDArray(out, [n, c, g.outH, g.outW]);
-}
-
-/** Gradient of avgPool2d: each gradOut value, divided by kh*kw, is added to every in-bounds tap of its window. */
-export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[], options: Pool2dOptions): NDArray {
-  gradOut.assertFloat('avgPool2dBackward');
-  const g = poolGeometry('avgPool2dBackward', inputShape, options);
-  checkPoolGrad('avgPool2dBackward', gradOut, inputShape, g);
-  const [n, c, height, width] = inputShape as [number, number, number, number];
-  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
-  const rows = windowRanges(outH, sh, ph, kh, height);
-  const cols = windowRanges(outW, sw, pw, kw, width);
-  const out = Storage.alloc(gradOut.dtype, n * c * height * width);
+/**
+ * The backward of window averages: gradOut's value at output (i, j) of each of `planes` planes, divided by
+ * divisor(i, j), is added to every input position of rows [rows.start[i], rows.end[i]) x cols [...).
+ */
+export function spreadOverWindows(
+  gradOut: NDArray, planes: number, height: number, width: number,
+  rows: { start: Int32Array; end: Int32Array }, cols: { start: Int32Array; end: Int32Array }, divisor: (i: number, j: number) => number,
+): Storage {
+  const out = Storage.alloc(gradOut.dtype, planes * height * width);
   const gx = out.data;
   const gy = gradOut.contiguous().data;
-  const area = kh * kw;
   let o = 0;
-  for (let p = 0; p < n * c; p++) {
+  for (let p = 0; p < planes; p++) {
     const plane = p * height * width;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = rows.start[oh]!;
-      const h1 = rows.end[oh]!;
-      for (let ow = 0; ow < outW; ow++) {
-        const w0 = cols.start[ow]!;
-        const w1 = cols.end[ow]!;
-        const v = gy[o++]! / area;
+    for (let i = 0; i < rows.start.length; i++) {
+      const h0 = rows.start[i]!;
+      const h1 = rows.end[i]!;
+      for (let j = 0; j < cols.start.length; j++) {
+        const w0 = cols.start[j]!;
+        const w1 = cols.end[j]!;
+        const v = gy[o++]! / divisor(i, j);
         for (let h = h0; h < h1; h++) {
           const row = plane + h * width;
           for (let w = w0; w < w1; w++) gx[row + w] = gx[row + w]! + v;
@@ -296,6 +314,49 @@ export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[
       }
     }
   }
+  return out;
+}
+
+/** Resolves avgPool2d's two modes, refusing non-booleans by name. */
+function avgModes(op: string, options: AvgPool2dOptions): { ceilMode: boolean; countIncludePad: boolean } {
+  const ceilMode = options.ceilMode ?? false;
+  const countIncludePad = options.countIncludePad ?? true;
+  if (typeof ceilMode !== 'boolean') throw new TensorError(op, `ceilMode must be a boolean, got ${JSON.stringify(ceilMode)}`);
+  if (typeof countIncludePad !== 'boolean') throw new TensorError(op, `countIncludePad must be a boolean, got ${JSON.stringify(countIncludePad)}`);
+  return { ceilMode, countIncludePad };
+}
+
+/**
+ * Average pooling as torch.nn.functional.avg_pool2d: each window's sum divided by kh*kw (countIncludePad, the
+ * default) or by its taps inside the input (countIncludePad false). In ceilMode a last, partial window is kept
+ * when it starts inside the input or left padding; with countIncludePad its divisor counts the padding but not
+ * what runs past it.
+ */
+export function avgPool2d(x: NDArray, options: AvgPool2dOptions): NDArray {
+  x.assertFloat('avgPool2d');
+  const { ceilMode, countIncludePad } = avgModes('avgPool2d', options);
+  const g = poolGeometry('avgPool2d', x.shape, options, 1, ceilMode);
+  const [n, c] = x.shape as [number, number];
+  const out = Storage.alloc(x.dtype, n * c * g.outH * g.outW);
+  // the registered kernels (js and simd) divide by kh*kw; ceil-mode windows and other divisors run the js loop
+  if (!ceilMode && countIncludePad) getKernel<AvgPool2dKernel>('pool.avgPool2d')(planesOf(x), g, out.data);
+  else avgPool2dWindows(planesOf(x), g, out.data, countIncludePad);
+  return new NDArray(out, [n, c, g.outH, g.outW]);
+}
+
+/** Gradient of avgPool2d: each gradOut value, divided by its window's count, is added to every in-bounds tap of its window. */
+export function avgPool2dBackward(gradOut: NDArray, inputShape: readonly number[], options: AvgPool2dOptions): NDArray {
+  gradOut.assertFloat('avgPool2dBackward');
+  const { ceilMode, countIncludePad } = avgModes('avgPool2dBackward', options);
+  const g = poolGeometry('avgPool2dBackward', inputShape, options, 1, ceilMode);
+  checkPoolGrad('avgPool2dBackward', gradOut, inputShape, g);
+  const [n, c, height, width] = inputShape as [number, number, number, number];
+  const { kh, kw, sh, sw, ph, pw, outH, outW } = g;
+  const rows = windowRanges(outH, sh, ph, kh, height);
+  const cols = windowRanges(outW, sw, pw, kw, width);
+  const rowCounts = windowCounts(outH, sh, ph, kh, height, countIncludePad);
+  const colCounts = windowCounts(outW, sw, pw, kw, width, countIncludePad);
+  const out = spreadOverWindows(gradOut, n * c, height, width, rows, cols, (oh, ow) => rowCounts[oh]! * colCounts[ow]!);
   return new NDArray(out, [n, c, height, width]);
 }
 

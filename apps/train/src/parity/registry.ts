@@ -5,6 +5,8 @@ import { checkpointHandler } from './handlers/checkpoint';
 import { conv2dHandler } from './handlers/conv2d';
 import { crossEntropyHandler } from './handlers/cross-entropy';
 import { distillationHandler } from './handlers/distillation';
+import { adaptiveAvgPool2dHandler, adaptiveMaxPool2dHandler, avgPool2dHandler, groupNormHandler, layerNormHandler } from './handlers/layers';
+import { bceWithLogitsHandler, l1LossHandler, mseLossHandler, smoothL1LossHandler } from './handlers/losses';
 import { modelHandler } from './handlers/model';
 import { sgdHandler } from './handlers/sgd';
 import { FixtureError } from './fixture-io';
@@ -18,6 +20,15 @@ export const OP_HANDLERS: Readonly<Record<string, FixtureHandler>> = {
   distillation: distillationHandler,
   sgd: sgdHandler,
   adder2d: adder2dHandler,
+  layer_norm: layerNormHandler,
+  group_norm: groupNormHandler,
+  avg_pool2d: avgPool2dHandler,
+  adaptive_avg_pool2d: adaptiveAvgPool2dHandler,
+  adaptive_max_pool2d: adaptiveMaxPool2dHandler,
+  l1_loss: l1LossHandler,
+  mse_loss: mseLossHandler,
+  smooth_l1_loss: smoothL1LossHandler,
+  binary_cross_entropy_with_logits: bceWithLogitsHandler,
 };
 
 /** Handlers by kind; kind=op dispatches further on op. */

@@ -40,6 +40,21 @@ export const TOLERANCES = {
     rtol: 1e-5,
     why: 'log-softmax over C <= 10 classes and a mean over N <= 8 rows; logits of scale 30 make exp/log lose ~log2(30) bits, so ~30*(C + N)*u ~ 3e-5 worst case, 1e-5 normwise is ample for the typical case',
   },
+  norm: {
+    atol: 1e-6,
+    rtol: 2e-5,
+    why: 'layer/group norm: float32 means and variances of <= 40 terms (K*u = 2.4e-6 each), a rsqrt, and backward sums of the same length through the composed ops; inputs of std <= 2 lose no bits to centring',
+  },
+  pooling: {
+    atol: 1e-6,
+    rtol: 1e-5,
+    why: 'average windows sum <= 9 taps (adaptive: <= 12) in float64 and divide once, max pooling is exact; the backward adds <= 4 overlapping window shares per pixel: ~4u rounding',
+  },
+  loss: {
+    atol: 1e-6,
+    rtol: 1e-5,
+    why: 'element-wise losses over <= 24 elements: a log1p/exp per element (logits up to 35 in magnitude lose no bits in the stable form) and one float32 mean: ~(24 + 4)*u = 1.7e-6',
+  },
   sgd: {
     atol: 1e-7,
     rtol: 2e-6,

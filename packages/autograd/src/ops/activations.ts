@@ -1,5 +1,5 @@
 // Differentiable element-wise activations and functions as torch's: hardtanh, leakyRelu, gelu (exact erf form,
-// or 'tanh'), silu, elu, softplus (beta, threshold), log1p, sin, cos. Each is one Function whose forward and
+// or 'tanh'), silu, elu, softplus (beta, threshold), logSigmoid, log1p, sin, cos. Each is one Function whose forward and
 // backward are scalar loops over the input's elements in row-major order (any layout; float32 results are
 // rounded once, when stored). erf has no Math function: `erf` below is accurate to a few ulps in float64.
 import { NDArray, Storage } from '@adder/tensor';
@@ -167,6 +167,13 @@ const SoftplusFn = defineUnary<SoftplusOptions>(
   },
 );
 
+// log sigmoid(x) = min(x, 0) - log1p(e^-|x|), finite for every finite x; its derivative is sigmoid(-x)
+const LogSigmoidFn = defineUnary<{}>(
+  'logSigmoid',
+  (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
+  (x, g) => (x >= 0 ? (g * Math.exp(-x)) / (1 + Math.exp(-x)) : g / (1 + Math.exp(x))),
+);
+
 const Log1pFn = defineUnary<{}>('log1p', (x) => Math.log1p(x), (x, g) => g / (1 + x));
 const SinFn = defineUnary<{}>('sin', (x) => Math.sin(x), (x, g) => g * Math.cos(x));
 const CosFn = defineUnary<{}>('cos', (x) => Math.cos(x), (x, g) => -g * Math.sin(x));
@@ -209,6 +216,8 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   finite('softplus', 'threshold', threshold);
   return SoftplusFn(x, { beta, threshold });
 }
+/** torch.nn.functional.logsigmoid: log(1 / (1 + e^-x)) in its stable form min(x, 0) - log1p(e^-|x|). */
+export const logSigmoid = (x: Tensor): Tensor => LogSigmoidFn(x);
 /** log(1 + x), accurate near 0 (torch.log1p). */
 export const log1p = (x: Tensor): Tensor => Log1pFn(x);
 /** torch.sin. */

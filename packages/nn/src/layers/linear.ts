@@ -1,6 +1,7 @@
 // Linear: y = x W^T + b over the last dim (torch.nn.Linear), with PyTorch's default init.
 import type { Tensor } from '@adder/autograd';
 import { NNError } from '../errors';
+import { linear } from '../functions/linear';
 import { WeightedLayer, type WeightedLayerOptions } from './weighted';
 
 /** Options of Linear. */
@@ -20,11 +21,7 @@ export class Linear extends WeightedLayer {
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new NNError(this.describe(), `expected an input (..., ${this.inFeatures}), got shape [${x.shape.join(', ')}]`);
     }
-    const lead = x.shape.slice(0, -1);
-    const flat = x.ndim === 2 ? x : x.reshape([-1, this.inFeatures]);
-    let y = flat.matmul(this.weight.transpose(0, 1));
-    if (this.bias !== null) y = y.add(this.bias);
-    return x.ndim === 2 ? y : y.reshape([...lead, this.outFeatures]);
+    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -1,5 +1,5 @@
-// Pooling layers over (N, C, H, W): MaxPool2d, AvgPool2d (count_include_pad) and AdaptiveAvgPool2d(1).
-import { adaptiveAvgPool2d, avgPool2d, checkOptions, maxPool2d, refuseOption, type Tensor } from '@adder/autograd';
+// Pooling layers over (N, C, H, W): MaxPool2d, AvgPool2d, AdaptiveAvgPool2d and AdaptiveMaxPool2d, as torch.nn.
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, checkOptions, maxPool2d, type Tensor } from '@adder/autograd';
 import { NNError, nnError } from '../errors';
 import { Module } from '../module';
 import { checkInput, pair } from './check';
@@ -14,10 +14,10 @@ export interface MaxPoolLayerOptions extends PoolLayerOptions {
   dilation?: number | readonly number[];
   ceilMode?: boolean;
 }
-/** Options of AvgPool2d: ceilMode and countIncludePad only at torch's defaults (false, true); other values throw. */
+/** Options of AvgPool2d: also ceilMode (default false) and countIncludePad (default true), as torch's. */
 export interface AvgPoolLayerOptions extends PoolLayerOptions {
-  ceilMode?: false;
-  countIncludePad?: true;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
 }
 
 abstract class Pool2d extends Module {
@@ -61,35 +61,73 @@ export class MaxPool2d extends Pool2d {
   }
 }
 
-/** torch.nn.AvgPool2d (ceil_mode false, count_include_pad true). */
+/** torch.nn.AvgPool2d, with ceilMode and countIncludePad. */
 export class AvgPool2d extends Pool2d {
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
   constructor(kernelSize: number | readonly number[], options: AvgPoolLayerOptions = {}) {
     checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad'], nnError);
-    refuseOption('AvgPool2d', 'ceilMode', options.ceilMode, (v) => v === false, 'only ceilMode false is implemented', nnError);
-    refuseOption('AvgPool2d', 'countIncludePad', options.countIncludePad, (v) => v === true, 'only countIncludePad true is implemented: the divisor is always kh*kw', nnError);
     super(kernelSize, options);
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+    if (typeof this.ceilMode !== 'boolean') throw new NNError('AvgPool2d', `ceilMode must be a boolean, got ${JSON.stringify(this.ceilMode)}`);
+    if (typeof this.countIncludePad !== 'boolean') throw new NNError('AvgPool2d', `countIncludePad must be a boolean, got ${JSON.stringify(this.countIncludePad)}`);
   }
   forward(x: Tensor): Tensor {
     checkInput(this, x, [4], '(N, C, H, W)');
-    return avgPool2d(x, this.geometry());
+    return avgPool2d(x, { ...this.geometry(), ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+  }
+  override extraRepr(): string {
+    return `${super.extraRepr()}, ceil_mode=${this.ceilMode ? 'True' : 'False'}, count_include_pad=${this.countIncludePad ? 'True' : 'False'}`;
   }
 }
 
-/** Adaptive average pooling of (N, C, H, W) to (N, C, 1, 1); only output size 1 is supported. */
-export class AdaptiveAvgPool2d extends Module {
-  readonly outputSize: [number, number];
-  constructor(outputSize: number | readonly number[] = 1) {
+/** An adaptive output size as torch's: one size, or [h, w] where null keeps the input's size. */
+export type AdaptiveSize = number | readonly (number | null)[];
+
+/** The output size as a pair of positive integers or nulls; throws naming the layer. */
+function adaptivePair(layer: string, outputSize: AdaptiveSize): [number | null, number | null] {
+  const p = typeof outputSize === 'number' ? [outputSize, outputSize] : [...outputSize];
+  if (p.length !== 2 || !p.every((v) => v === null || (Number.isInteger(v) && v >= 1))) {
+    throw new NNError(layer, `outputSize must be an integer >= 1 or [h, w] of them (null keeps the input size), got ${JSON.stringify(outputSize)}`);
+  }
+  return p as [number | null, number | null];
+}
+const showSize = (p: readonly (number | null)[]): string => (p[0] === p[1] ? String(p[0] ?? 'None') : `(${p.map((v) => v ?? 'None').join(', ')})`);
+
+/** The adaptive pooling layers: an output size, a (N, C, H, W) input check and torch's repr. */
+abstract class AdaptivePool2d extends Module {
+  readonly outputSize: [number | null, number | null];
+  constructor(outputSize: AdaptiveSize) {
     super();
-    this.outputSize = pair(outputSize, 'AdaptiveAvgPool2d outputSize');
-    if (this.outputSize[0] !== 1 || this.outputSize[1] !== 1) {
-      throw new NNError('AdaptiveAvgPool2d', `only output size 1 is supported, got (${this.outputSize.join(', ')})`);
-    }
+    this.outputSize = adaptivePair(this.constructor.name, outputSize);
   }
   forward(x: Tensor): Tensor {
     checkInput(this, x, [4], '(N, C, H, W)');
-    return adaptiveAvgPool2d(x, 1);
+    return this.pool(x);
   }
+  /** The pooling functional applied to a checked input. */
+  protected abstract pool(x: Tensor): Tensor;
   override extraRepr(): string {
-    return 'output_size=1';
+    return `output_size=${showSize(this.outputSize)}`;
+  }
+}
+
+/** torch.nn.AdaptiveAvgPool2d: (N, C, H, W) -> (N, C, outH, outW), window i of an axis [floor(iL/n), ceil((i+1)L/n)). */
+export class AdaptiveAvgPool2d extends AdaptivePool2d {
+  constructor(outputSize: AdaptiveSize = 1) {
+    super(outputSize);
+  }
+  /** Adaptive average pooling of a checked input. */
+  protected pool(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
+/** torch.nn.AdaptiveMaxPool2d (without return_indices): the maximum of each adaptive window. */
+export class AdaptiveMaxPool2d extends AdaptivePool2d {
+  /** Adaptive max pooling of a checked input. */
+  protected pool(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
   }
 }

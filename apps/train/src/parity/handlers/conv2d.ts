@@ -1,4 +1,4 @@
-// op=conv2d: forward and backward of @adder/nn's Conv2d against torch.nn.functional.conv2d.
+// op=conv2d: forward and backward of @adder/nn's Conv2d (also dilated and grouped) against torch.nn.functional.conv2d.
 import { fromNDArray } from '@adder/autograd';
 import { Conv2d } from '@adder/nn';
 import type { NDArray } from '@adder/tensor';
@@ -12,10 +12,12 @@ export function conv2dHandler(fx: Fixture): Comparison[] {
   const x = tensorOf(fx, 'x');
   const weight = tensorOf(fx, 'weight');
   const bias = optionalTensor(fx, 'bias');
-  const [cout, cin, kh, kw] = weight.shape as [number, number, number, number];
-  const layer = new Conv2d(cin, cout, [kh, kw], {
+  const [cout, , kh, kw] = weight.shape as [number, number, number, number];
+  const layer = new Conv2d(x.shape[1]!, cout, [kh, kw], {
     stride: numberOption(fx, 'stride', 1),
     padding: numberOption(fx, 'padding', 0),
+    dilation: numberOption(fx, 'dilation', 1),
+    groups: numberOption(fx, 'groups', 1),
     bias: bias !== undefined,
   });
   const state: Record<string, NDArray> = { weight };

@@ -1,17 +1,19 @@
-// op=cross_entropy: @adder/nn's crossEntropy (mean reduction) and its gradient against torch's.
+// op=cross_entropy: @adder/nn's crossEntropy (mean reduction; class indices or, for a float target, class
+// probabilities; (N, C) or (N, C, d...) logits; an optional per-class weight) and its gradient against torch's.
 import { fromNDArray } from '@adder/autograd';
 import { crossEntropy } from '@adder/nn';
 import { compareTensor } from '../compare';
-import { gradOf, numberOption, tensorOf } from '../fixture-io';
+import { gradOf, numberOption, optionalTensor, tensorOf } from '../fixture-io';
 import { TOLERANCES } from '../tolerances';
 import type { Comparison, Fixture } from '../types';
 
-/** Computes the loss of logits against the int64 (loaded as int32) target, backpropagates, compares. */
+/** Computes the loss of logits against the int64 (loaded as int32) or float target, backpropagates, compares. */
 export function crossEntropyHandler(fx: Fixture): Comparison[] {
   const logits = fromNDArray(tensorOf(fx, 'logits').clone(), true);
   const loss = crossEntropy(logits, tensorOf(fx, 'target'), {
     labelSmoothing: numberOption(fx, 'label_smoothing', 0),
     ignoreIndex: numberOption(fx, 'ignore_index', -100),
+    weight: optionalTensor(fx, 'weight') ?? null,
   });
   loss.backward();
   const tol = TOLERANCES.cross_entropy;
