@@ -10,7 +10,8 @@ import { DataError } from './errors';
 import { readFileChecked } from './files';
 import type { Split } from './idx';
 import { readTarGzMembers } from './tarball';
-import type { DataLimits } from './limits';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
+import { ResourceLimitError } from '@adder/io';
 
 /** An official CIFAR archive: its name, address, published MD5 and the folder it extracts to. */
 export interface CifarArchive {
@@ -157,16 +158,37 @@ export async function downloadAndExtract(archive: CifarArchive, root: string, pr
   return extractAtomically(tarGz, root, archive.folder);
 }
 
-/** Extracts `tarGz` into `root/.extract-*`, checks that it made `folder`, then renames it to `root/folder`. */
-export async function extractAtomically(tarGz: string, root: string, folder: string): Promise<string> {
+/**
+ * Extracts `tarGz` into `root/.extract-*`, checks that it made `folder`, then renames it to `root/folder`. The
+ * members' sizes may add up to at most maxDecompressedBytes: beyond it nothing more is written and the
+ * extraction is refused, so a small archive cannot fill the disk.
+ */
+export async function extractAtomically(tarGz: string, root: string, folder: string, limits: Partial<DataLimits> = {}): Promise<string> {
+  const maxBytes = limits.maxDecompressedBytes ?? DEFAULT_DATA_LIMITS.maxDecompressedBytes;
   // Leftovers of an extraction that was killed are never read; clear them before starting anew.
   for (const name of readdirSync(root)) if (name.startsWith(`.extract-${folder}-`)) rmSync(join(root, name), { recursive: true, force: true });
   const tmp = join(root, `.extract-${folder}-${process.pid}-${Date.now()}`);
   mkdirSync(tmp, { recursive: true });
   try {
     try {
-      await extractTar({ file: tarGz, cwd: tmp, strict: true });
+      let total = 0;
+      let over: string | null = null;
+      await extractTar({
+        file: tarGz,
+        cwd: tmp,
+        strict: true,
+        // the size each member's header declares is what tar writes for it: refuse once they add up to too much
+        filter: (path, entry) => {
+          if (over === null) {
+            total += 'size' in entry && typeof entry.size === 'number' ? entry.size : 0;
+            if (total > maxBytes) over = path;
+          }
+          return over === null;
+        },
+      });
+      if (over !== null) throw new ResourceLimitError(tarGz, over, 'maxDecompressedBytes', maxBytes, `the members up to this one hold ${total} bytes`);
     } catch (e) {
+      if (e instanceof ResourceLimitError) throw e;
       throw new DataError(tarGz, `expected a valid .tar.gz, found an error while extracting: ${e instanceof Error ? e.message : String(e)}`);
     }
     const made = join(tmp, folder);
