@@ -148,10 +148,10 @@ describe('checkpoint files', () => {
 describe.skipIf(!fs.existsSync(OFFICIAL))('pnpm eval with the official ResNet20-AdderNet.pth, as a new user runs it', () => {
   it('infers ResNet-20 AdderNet, strips module., and predicts as the model does on the hand-decoded images', async () => {
     const script = (JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['eval']!;
-    expect(script).toBe('tsx src/eval.ts');
-    const args = ['src/eval.ts', '--checkpoint', '../shared/checkpoints/ResNet20-AdderNet.pth', '--dataset', 'cifar10', '--data-dir', path.join(tmp, 'data'), '--allow-partial-cifar', '--predictions', path.join(tmp, 'official.csv')];
+    expect(script).toBe('node --import tsx src/adder.ts eval');
+    const args = ['--import', 'tsx', 'src/adder.ts', 'eval', '--checkpoint', '../shared/checkpoints/ResNet20-AdderNet.pth', '--dataset', 'cifar10', '--data-dir', path.join(tmp, 'data'), '--allow-partial-cifar', '--predictions', path.join(tmp, 'official.csv')];
     // pnpm runs the script inside apps/train with INIT_CWD = where the user typed the command (the repo root)
-    const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: appDir, env: { ...process.env, INIT_CWD: repoRoot }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: appDir, env: { ...process.env, INIT_CWD: repoRoot }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));

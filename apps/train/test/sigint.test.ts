@@ -44,7 +44,7 @@ describe('pnpm train under SIGINT and SIGTERM', () => {
   it('runs under plain node, so no wrapper kills a busy child before its handler runs', () => {
     // tsx's CLI relays a signal to its child and SIGKILLs it when the child does not answer within ~60 ms,
     // which a child in the middle of a training step never does: the checkpoint would be lost
-    expect(script).toMatch(/^node --import tsx src\/train\.ts$/);
+    expect(script).toMatch(/^node --import tsx src\/adder\.ts train$/);
   });
 
   it.each([

@@ -34,11 +34,15 @@ function toInt(v: bigint): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
+/** '00' .. 'ff', by byte value (no Buffer: this module also runs in a browser). */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** Two's-complement little-endian bytes to an integer (LONG1 / LONG4), in linear time: one hex parse, not a shift per byte. */
 export function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  const bigEndian = Buffer.from(bytes).reverse();
-  let v = BigInt(`0x${bigEndian.toString('hex')}`);
+  const hex = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) hex[bytes.length - 1 - i] = HEX_BYTE[bytes[i]!]!; // big-endian digits
+  let v = BigInt(`0x${hex.join('')}`);
   if (bytes[bytes.length - 1]! & 0x80) v -= 1n << BigInt(8 * bytes.length);
   return toInt(v);
 }
