@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NDArray } from '@adder/tensor';
+import { drawnArray } from './drawn-values';
 import {
   SafetensorsError,
   decodeSafetensors,
@@ -74,14 +75,7 @@ describe('safetensors layout', () => {
         (specs, metadata) => {
           const tensors: Record<string, NDArray> = {};
           specs.forEach((s, i) => {
-            const n = s.shape.reduce((a, b) => a * b, 1);
-            const vals = Array.from({ length: n }, (_, j) => ((s.seed + 31 * j) % 251) - (s.dtype === 'uint8' ? 0 : 125));
-            const typed =
-              s.dtype === 'float32' ? new Float32Array(vals.map((v) => v / 7))
-              : s.dtype === 'float64' ? new Float64Array(vals.map((v) => v / 7))
-              : s.dtype === 'int32' ? new Int32Array(vals.map((v) => v * 1000003))
-              : new Uint8Array(vals);
-            tensors[`t${i}.${s.dtype}`] = NDArray.fromTyped(typed, s.shape);
+            tensors[`t${i}.${s.dtype}`] = drawnArray(s.dtype, s.shape, s.seed);
           });
           const back = decodeSafetensors(encodeSafetensors(tensors, metadata));
           expect(back.metadata).toEqual(metadata);

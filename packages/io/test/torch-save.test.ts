@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NDArray } from '@adder/tensor';
 import { readTorchCheckpoint } from '../src/torch-checkpoint';
+import { drawnArray } from './drawn-values';
 import {
   PickleFloat, PickleOrderedDict, PickleTuple, TorchSaveError, ZIP_DATA_ALIGNMENT, encodeTorchCheckpoint, saveTorchCheckpoint,
   writePickle, type PickleWriteValue,
@@ -52,14 +53,7 @@ describe('encodeTorchCheckpoint', () => {
           const tensors: Record<string, NDArray> = {};
           const int64: string[] = [];
           specs.forEach((s, i) => {
-            const n = s.shape.reduce((a, b) => a * b, 1);
-            const vals = Array.from({ length: n }, (_, j) => ((s.seed + 31 * j) % 251) - (s.dtype === 'uint8' ? 0 : 125));
-            const typed =
-              s.dtype === 'float32' ? new Float32Array(vals.map((v) => v / 7))
-              : s.dtype === 'float64' ? new Float64Array(vals.map((v) => v / 7))
-              : s.dtype === 'int32' ? new Int32Array(vals.map((v) => v * 1000003))
-              : new Uint8Array(vals);
-            let a = NDArray.fromTyped(typed, s.shape);
+            let a = drawnArray(s.dtype, s.shape, s.seed);
             if (s.permute && s.shape.length >= 2) a = a.transpose(0, s.shape.length - 1); // a non-contiguous view
             const name = `layer${i}.${s.dtype}`;
             tensors[name] = a;
